@@ -1,0 +1,182 @@
+// Package config holds opensom's one Config struct: filled from command-line
+// flags, with OPENSOM_* environment variables as defaults, and validated
+// once before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultSeed is the seed of the built-in demo world.
+const DefaultSeed = 20240801
+
+// Config is every setting of a serve run. Sub-commands that need fewer use
+// the same struct.
+type Config struct {
+	Addr      string // listen address
+	DB        string // SQLite file, or ":memory:"
+	PublicURL string // origin written into somtoday_api_url and every href
+	OOPURL    string // somtoday_oop_url
+	Seed      int64  // seed of the demo world
+
+	AccessTTL       time.Duration
+	RefreshTTL      time.Duration
+	RefreshGrace    time.Duration // reuse window after a rotation
+	MaxAttempts     int           // failed logins before a lockout
+	LockFor         time.Duration
+	ShutdownTimeout time.Duration
+	LogFormat       string // "text" or "json"
+}
+
+// Default is the configuration with nothing set.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DB:              "opensom.db",
+		Seed:            DefaultSeed,
+		AccessTTL:       time.Hour,
+		RefreshTTL:      60 * 24 * time.Hour,
+		RefreshGrace:    10 * time.Second,
+		MaxAttempts:     5,
+		LockFor:         15 * time.Minute,
+		ShutdownTimeout: 15 * time.Second,
+		LogFormat:       "text",
+	}
+}
+
+// Register adds the flags of c to fs. Each flag's default is taken from
+// its OPENSOM_* variable when that is set, so a flag on the command line
+// wins over the environment, which wins over the built-in default.
+// Problems with variables are kept and reported by Parse.
+func (c *Config) Register(fs *flag.FlagSet) *Env {
+	e := &Env{}
+	e.str(fs, &c.Addr, "addr", "ADDR", "listen address")
+	e.str(fs, &c.DB, "db", "DB", "SQLite database file, or :memory:")
+	e.str(fs, &c.PublicURL, "public-url", "PUBLIC_URL",
+		"public origin of this server (default http://<addr>)")
+	e.str(fs, &c.OOPURL, "oop-url", "OOP_URL", "somtoday_oop_url (default the public URL)")
+	e.int64(fs, &c.Seed, "seed", "SEED", "seed of the demo world")
+	e.dur(fs, &c.AccessTTL, "access-ttl", "ACCESS_TTL", "access token lifetime")
+	e.dur(fs, &c.RefreshTTL, "refresh-ttl", "REFRESH_TTL", "refresh token lifetime")
+	e.dur(fs, &c.RefreshGrace, "refresh-grace", "REFRESH_GRACE",
+		"window in which a rotated refresh token still works")
+	e.int(fs, &c.MaxAttempts, "max-attempts", "MAX_ATTEMPTS", "failed logins before a lockout")
+	e.dur(fs, &c.LockFor, "lockout", "LOCKOUT", "how long a locked username stays locked")
+	e.dur(fs, &c.ShutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT",
+		"time given to requests in flight at shutdown")
+	e.str(fs, &c.LogFormat, "log-format", "LOG_FORMAT", "text or json")
+	return e
+}
+
+// Env collects errors in OPENSOM_* variables while flags are registered.
+type Env struct{ errs []error }
+
+// Err reports the variables that could not be read.
+func (e *Env) Err() error { return errors.Join(e.errs...) }
+
+func (e *Env) lookup(name string) (string, bool) {
+	return os.LookupEnv("OPENSOM_" + name)
+}
+
+func (e *Env) str(fs *flag.FlagSet, p *string, flagName, env, usage string) {
+	if v, ok := e.lookup(env); ok {
+		*p = v
+	}
+	fs.StringVar(p, flagName, *p, usage+" (OPENSOM_"+env+")")
+}
+
+func (e *Env) int(fs *flag.FlagSet, p *int, flagName, env, usage string) {
+	if v, ok := e.lookup(env); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("OPENSOM_%s: %q is not a number", env, v))
+		}
+		*p = n
+	}
+	fs.IntVar(p, flagName, *p, usage+" (OPENSOM_"+env+")")
+}
+
+func (e *Env) int64(fs *flag.FlagSet, p *int64, flagName, env, usage string) {
+	if v, ok := e.lookup(env); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("OPENSOM_%s: %q is not a number", env, v))
+		}
+		*p = n
+	}
+	fs.Int64Var(p, flagName, *p, usage+" (OPENSOM_"+env+")")
+}
+
+func (e *Env) dur(fs *flag.FlagSet, p *time.Duration, flagName, env, usage string) {
+	if v, ok := e.lookup(env); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("OPENSOM_%s: %q is not a duration", env, v))
+		}
+		*p = d
+	}
+	fs.DurationVar(p, flagName, *p, usage+" (OPENSOM_"+env+")")
+}
+
+// Validate checks c once and fills the defaults that derive from other
+// fields (the public URL from the address).
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: want host:port", c.Addr))
+	}
+	if c.DB == "" {
+		errs = append(errs, errors.New("db: must not be empty"))
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := checkOrigin(c.PublicURL); err != nil {
+		errs = append(errs, fmt.Errorf("public-url: %w", err))
+	}
+	if c.OOPURL == "" {
+		c.OOPURL = c.PublicURL
+	}
+	if err := checkOrigin(c.OOPURL); err != nil {
+		errs = append(errs, fmt.Errorf("oop-url: %w", err))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"access-ttl", c.AccessTTL}, {"refresh-ttl", c.RefreshTTL}, {"lockout", c.LockFor},
+		{"shutdown-timeout", c.ShutdownTimeout}} {
+		if d.v <= 0 {
+			errs = append(errs, fmt.Errorf("%s: must be positive, got %s", d.name, d.v))
+		}
+	}
+	if c.RefreshGrace < 0 || c.RefreshGrace > time.Minute {
+		errs = append(errs, fmt.Errorf("refresh-grace: want 0 to 1m, got %s", c.RefreshGrace))
+	}
+	if c.MaxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("max-attempts: must be at least 1, got %d", c.MaxAttempts))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format: want text or json, got %q", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+func checkOrigin(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) origin", s)
+	}
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q: want an origin without path or query", s)
+	}
+	return nil
+}
