@@ -1,0 +1,292 @@
+// Command opensom is a server that speaks the SOMtoday API: the school
+// list, the OAuth2 token endpoint and the per-school REST API. This file
+// holds flags and wiring only.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/opensom/opensom/internal/auth"
+	"github.com/opensom/opensom/internal/auth/passwd"
+	"github.com/opensom/opensom/internal/config"
+	"github.com/opensom/opensom/internal/demo"
+	"github.com/opensom/opensom/internal/httpx"
+	"github.com/opensom/opensom/internal/rest"
+	"github.com/opensom/opensom/internal/school"
+	"github.com/opensom/opensom/internal/store/sqlstore"
+)
+
+const usage = `opensom: a SOMtoday-compatible server.
+
+Usage:
+  opensom serve    [flags]   run the server (fills an empty database with the demo world)
+  opensom accounts [flags]   print the demo accounts (--json for JSON)
+
+Run "opensom <command> -h" for the flags of a command.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "opensom:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "accounts":
+		return accounts(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// parse fills a Config from flags and the environment and validates it.
+func parse(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
+	cfg := config.Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := cfg.Register(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	if err := errors.Join(env.Err(), cfg.Validate()); err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// openStore opens the database and fills it with the demo world when it
+// holds no school yet.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (school.Store, error) {
+	st, err := sqlstore.Open(ctx, cfg.DB, log)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("inspect database: %w", err)
+	}
+	if !empty {
+		return st, nil
+	}
+	w, err := demo.Generate(demo.Options{Seed: cfg.Seed, Now: time.Now()})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("generate demo world: %w", err)
+	}
+	if err := st.Import(ctx, w); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("import demo world: %w", err)
+	}
+	log.Info("filled empty database with the demo world", "seed", cfg.Seed,
+		"schools", len(w.Schools), "pupils", len(w.Pupils), "lessons", len(w.Lessons),
+		"grades", len(w.Grades))
+	return st, nil
+}
+
+// Handler builds the whole HTTP surface on a store.
+func Handler(ctx context.Context, cfg config.Config, st school.Store, log *slog.Logger,
+	now func() time.Time) (http.Handler, error) {
+	as, err := auth.New(ctx, auth.Options{
+		Store: st, Now: now, Log: log, PublicURL: cfg.PublicURL, OOPURL: cfg.OOPURL,
+		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, RefreshGrace: cfg.RefreshGrace,
+		MaxAttempts: cfg.MaxAttempts, LockFor: cfg.LockFor, Clients: auth.KnownClients(),
+		BurnCost: passwd.Demo,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start auth: %w", err)
+	}
+	mux := http.NewServeMux()
+	as.Register(mux)
+	rest.New(rest.Options{Store: st, Auth: as, Log: log, Now: now, PublicURL: cfg.PublicURL}).
+		Register(mux)
+	return httpx.Wrap(mux, log, now), nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parse("serve", args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	h, err := Handler(ctx, cfg, st, log, time.Now)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if err := printAccounts(ctx, st, stdout, cfg.PublicURL); err != nil {
+		return err
+	}
+
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "db", cfg.DB)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down; finishing requests in flight", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// demoAccount is one line of `opensom accounts --json`.
+type demoAccount struct {
+	TenantUUID  string      `json:"tenant_uuid"`
+	School      string      `json:"school"`
+	Username    string      `json:"username"`
+	Password    *string     `json:"password"`
+	Role        school.Role `json:"role"`
+	LeerlingIDs []school.ID `json:"leerling_ids"`
+}
+
+func accounts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var asJSON bool
+	cfg, err := parse("accounts", args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	})
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, newLogger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	list, err := listAccounts(ctx, st)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	}
+	return writeTable(stdout, list, len(list))
+}
+
+func listAccounts(ctx context.Context, st school.Store) ([]demoAccount, error) {
+	accs, err := st.Accounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load accounts: %w", err)
+	}
+	schools, err := st.Schools(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load schools: %w", err)
+	}
+	byID := map[school.ID]school.School{}
+	for _, s := range schools {
+		byID[s.ID] = s
+	}
+	out := make([]demoAccount, 0, len(accs))
+	for _, a := range accs {
+		s := byID[a.SchoolID]
+		d := demoAccount{TenantUUID: s.UUID, School: s.Name, Username: a.Username, Role: a.Role}
+		if a.DemoPassword != "" {
+			pw := a.DemoPassword
+			d.Password = &pw
+		}
+		switch a.Role {
+		case school.RolePupil:
+			d.LeerlingIDs = []school.ID{a.PersonID}
+		case school.RoleParent:
+			d.LeerlingIDs = a.PupilIDs
+		case school.RoleStaff:
+			if d.LeerlingIDs, err = st.PupilsTaughtBy(ctx, a.SchoolID, a.PersonID); err != nil {
+				return nil, fmt.Errorf("load pupils of staff: %w", err)
+			}
+		}
+		if d.LeerlingIDs == nil {
+			d.LeerlingIDs = []school.ID{}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// printAccounts shows a short table of demo accounts at start.
+func printAccounts(ctx context.Context, st school.Store, w io.Writer, publicURL string) error {
+	list, err := listAccounts(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "opensom at %s; demo accounts (all: opensom accounts):\n", publicURL)
+	return writeTable(w, list, 8)
+}
+
+func writeTable(w io.Writer, list []demoAccount, most int) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROLE\tUSERNAME\tPASSWORD\tSCHOOL\tTENANT_UUID")
+	shown := 0
+	for _, a := range list {
+		if a.Password == nil || shown == most {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Role, a.Username, *a.Password, a.School, a.TenantUUID)
+		shown++
+	}
+	return tw.Flush()
+}

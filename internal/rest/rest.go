@@ -1,0 +1,216 @@
+// Package rest serves the per-school REST API under /rest/v1 and the
+// school list: routing, the entity envelope, Range paging, additional
+// objects, JSON and XML, and the one place where errors become answers.
+// It reads through school.Store and decides visibility through access; it
+// never touches a database driver.
+package rest
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/opensom/opensom/internal/access"
+	"github.com/opensom/opensom/internal/auth"
+	"github.com/opensom/opensom/internal/httpx"
+	"github.com/opensom/opensom/internal/school"
+)
+
+// Authenticator checks the bearer token of a request.
+type Authenticator interface {
+	Authenticate(r *http.Request) (auth.Principal, error)
+}
+
+// Options configure a Handler.
+type Options struct {
+	Store     school.Store
+	Auth      Authenticator
+	Log       *slog.Logger
+	Now       func() time.Time
+	PublicURL string // origin of every href; no trailing slash
+}
+
+// Handler serves /rest/v1/ and /organisaties.json.
+type Handler struct {
+	store  school.Store
+	auth   Authenticator
+	log    *slog.Logger
+	now    func() time.Time
+	base   string
+	routes []route
+}
+
+// New builds the handler and its route table.
+func New(o Options) *Handler {
+	h := &Handler{store: o.Store, auth: o.Auth, log: o.Log, now: o.Now,
+		base: strings.TrimRight(o.PublicURL, "/")}
+	h.routes = h.table()
+	return h
+}
+
+// Register mounts the handler on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("/rest/v1/", h)
+	mux.HandleFunc("GET /organisaties.json", h.organisaties)
+}
+
+// call is what a route handler gets: who asks, the path parameters, the
+// query and the negotiated format.
+type call struct {
+	v      access.Viewer
+	params []string
+	query  url.Values
+	format format
+	r      *http.Request
+}
+
+func (c *call) ctx() context.Context { return c.r.Context() }
+
+type handlerFunc func(w http.ResponseWriter, c *call) error
+
+// route is one method and path pattern; "{}" segments are parameters.
+type route struct {
+	method  string
+	pattern string
+	segs    []string
+	serve   handlerFunc
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		h.fail(w, r, formatJSON, errNoAccept)
+		return
+	}
+
+	rt, params, err := h.match(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	httpx.Route(r, rt.pattern)
+
+	p, err := h.auth.Authenticate(r)
+	if err != nil {
+		h.fail(w, r, f, authError(err))
+		return
+	}
+
+	v, err := access.Resolve(r.Context(), h.store, p.SchoolID, p.AccountID)
+	if err != nil {
+		h.fail(w, r, f, authError(err))
+		return
+	}
+
+	c := &call{v: v, params: params, query: cleanQuery(r.URL.Query()), format: f, r: r}
+	if err := rt.serve(w, c); err != nil {
+		h.fail(w, r, f, err)
+	}
+}
+
+func authError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case isErr(err, auth.ErrNoToken):
+		return errNoToken
+	case isErr(err, auth.ErrBadToken), isErr(err, school.ErrNotFound):
+		// An account that no longer exists makes its token worthless.
+		return errBadToken
+	}
+	return err
+}
+
+// match finds the route of r. Backslashes count as path separators (one
+// official client builds paths with them), and a trailing slash is
+// ignored.
+func (h *Handler) match(r *http.Request) (route, []string, error) {
+	p := r.URL.Path
+	if raw := r.URL.RawPath; raw != "" {
+		if dec, err := url.PathUnescape(strings.ReplaceAll(raw, "%5C", "/")); err == nil {
+			p = dec
+		}
+	}
+	p = strings.ReplaceAll(p, `\`, "/")
+	p = strings.TrimPrefix(p, "/rest/v1")
+	segs := strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
+	methodMismatch := false
+	for _, rt := range h.routes {
+		params, ok := matchSegs(rt.segs, segs)
+		if !ok {
+			continue
+		}
+		if rt.method != r.Method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
+			methodMismatch = true
+			continue
+		}
+		return rt, params, nil
+	}
+	if methodMismatch {
+		return route{}, nil, errNotAllowed
+	}
+	return route{}, nil, errNotFound
+}
+
+func matchSegs(pattern, segs []string) ([]string, bool) {
+	if len(pattern) != len(segs) {
+		return nil, false
+	}
+	var params []string
+	for i, p := range pattern {
+		if p == "{}" {
+			params = append(params, segs[i])
+			continue
+		}
+		if p != segs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+func (h *Handler) add(method, pattern string, f handlerFunc) route {
+	segs := strings.FieldsFunc(pattern, func(r rune) bool { return r == '/' })
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			segs[i] = "{}"
+		}
+	}
+	return route{method: method, pattern: "/rest/v1" + pattern, segs: segs, serve: f}
+}
+
+// table is every route. Fixed segments go before parameters where both
+// could match ("schooljaren/huidig" before "schooljaren/{id}").
+func (h *Handler) table() []route {
+	return []route{
+		h.add("GET", "/leerlingen", h.leerlingen),
+		h.add("GET", "/leerlingen/{id}", h.leerlingByID),
+		h.add("GET", "/account", h.accounts),
+		h.add("GET", "/account/me", h.accountMe),
+		h.add("GET", "/account/{id}", h.accountByID),
+		h.add("GET", "/schooljaren", h.schooljaren),
+		h.add("GET", "/schooljaren/huidig", h.schooljaarHuidig),
+		h.add("GET", "/schooljaren/{id}", h.schooljaarByID),
+		h.add("GET", "/vakken", h.vakken),
+		h.add("GET", "/vakken/{id}", h.vakByID),
+		h.add("GET", "/resultaten/huidigVoorLeerling/{id}", h.resultatenVoorLeerling),
+		h.add("GET", "/resultaten/{id}", h.resultaatByID),
+		h.add("GET", "/afspraken", h.afspraken),
+		h.add("GET", "/afspraken/{id}", h.afspraakByID),
+	}
+}
+
+// cleanQuery trims the values of a query: one client sends a trailing
+// space.
+func cleanQuery(q url.Values) url.Values {
+	for k, vs := range q {
+		for i, v := range vs {
+			vs[i] = strings.TrimSpace(v)
+		}
+		q[k] = vs
+	}
+	return q
+}
