@@ -1,0 +1,236 @@
+package demo
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/opensom/opensom/internal/school"
+)
+
+// teacher is a staff member with the room they teach in.
+type teacher struct {
+	staff school.Staff
+	room  string
+}
+
+// class is a stamgroep of the current year with its pupils and its lesson
+// groups, one per subject of its spec in the same order.
+type class struct {
+	spec         classSpec
+	group        school.Group
+	lessonGroups []school.Group
+	pupils       []school.Pupil
+}
+
+// people draws the teachers, the pupils and their groups. In the first
+// school the first pupil of the first class is the star pupil and the first
+// pupil of the second class is the sibling; they share a family name that
+// nobody else in the school has.
+func (g *schoolGen) people() {
+	r := g.rng(purposePeople)
+	var family school.Name
+	if g.index == 0 {
+		family = lastNames[r.IntN(len(lastNames))]
+	}
+	g.teacherList(r, family)
+
+	for ci, cs := range g.spec.classes {
+		c := &class{spec: cs}
+		for k := range cs.size {
+			gender := genders[r.IntN(2)]
+			var n school.Name
+			if g.index == 0 && k == 0 && ci < 2 {
+				n = g.familyMember(r, gender, family, boyNames, girlNames)
+			} else {
+				n = g.uniqueName(r, gender, family, boyNames, girlNames)
+			}
+			c.pupils = append(c.pupils, g.pupil(r, cs, n, gender))
+		}
+		g.classes = append(g.classes, c)
+		g.w.Pupils = append(g.w.Pupils, c.pupils...)
+	}
+	if g.index == 0 {
+		g.parent = g.familyMember(r, genders[r.IntN(2)], family, manNames, womanNames)
+	}
+	g.groups()
+}
+
+var genders = []string{"Man", "Vrouw"}
+
+func (g *schoolGen) teacherList(r *rand.Rand, family school.Name) {
+	taken := map[string]bool{}
+	rooms := map[roomKind]int{}
+	g.teachers = make([]*teacher, len(subjectSpecs))
+	for i, sp := range subjectSpecs {
+		if !g.teaches(sp.abbrev) {
+			continue
+		}
+		gender := genders[r.IntN(2)]
+		n := g.uniqueName(r, gender, family, manNames, womanNames)
+		id := g.id(kindStaff)
+		st := school.Staff{
+			ID:       id,
+			SchoolID: g.school.ID,
+			UUID:     g.uuid(id),
+			Number:   int64(g.index+1)*10_000 + g.counts[kindStaff],
+			Abbrev:   abbrevFor(r, n, taken),
+			Name:     n,
+			Initials: initials(r, n),
+			Gender:   strings.ToUpper(gender),
+		}
+		rooms[sp.room]++
+		g.teachers[i] = &teacher{staff: st, room: roomName(sp.room, rooms[sp.room])}
+		g.w.Staff = append(g.w.Staff, st)
+	}
+}
+
+// teaches reports whether any class of the school takes the subject.
+func (g *schoolGen) teaches(abbrev string) bool {
+	for _, c := range g.spec.classes {
+		for _, s := range c.subjects {
+			if s.abbrev == abbrev {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func roomName(k roomKind, n int) string {
+	switch k {
+	case roomLab:
+		return fmt.Sprintf("N%d", n)
+	case roomGym:
+		return fmt.Sprintf("G%d", n)
+	}
+	return fmt.Sprintf("A%d", 100+n)
+}
+
+// uniqueName draws a name that nobody in the school has yet, outside the
+// family.
+func (g *schoolGen) uniqueName(r *rand.Rand, gender string, family school.Name,
+	men, women []string) school.Name {
+	for {
+		n := lastNames[r.IntN(len(lastNames))]
+		if n.Last == family.Last {
+			continue
+		}
+		n.First = pick(r, gender, men, women)
+		if key := fullName(n); !g.used[key] {
+			g.used[key] = true
+			return n
+		}
+	}
+}
+
+// familyMember draws a first name for someone of the family.
+func (g *schoolGen) familyMember(r *rand.Rand, gender string, family school.Name,
+	men, women []string) school.Name {
+	for {
+		n := family
+		n.First = pick(r, gender, men, women)
+		if key := fullName(n); !g.used[key] {
+			g.used[key] = true
+			return n
+		}
+	}
+}
+
+func pick(r *rand.Rand, gender string, men, women []string) string {
+	if gender == "Man" {
+		return men[r.IntN(len(men))]
+	}
+	return women[r.IntN(len(women))]
+}
+
+func fullName(n school.Name) string {
+	return strings.Join(strings.Fields(n.First+" "+n.Prefix+" "+n.Last), " ")
+}
+
+// abbrevFor makes a teacher's three-letter afkorting from the name: first
+// initial, then letters of the family name, then random letters when all
+// of those are taken.
+func abbrevFor(r *rand.Rand, n school.Name, taken map[string]bool) string {
+	f := strings.ToLower(n.First[:1])
+	last := strings.ToLower(n.Last)
+	for i := 1; i < len(last); i++ {
+		a := f + last[:1] + last[i:i+1]
+		if !taken[a] {
+			taken[a] = true
+			return a
+		}
+	}
+	for {
+		a := f + string(rune('a'+r.IntN(26))) + string(rune('a'+r.IntN(26)))
+		if !taken[a] {
+			taken[a] = true
+			return a
+		}
+	}
+}
+
+// initials are the voorletters: the first name's, and sometimes a second
+// given name's.
+func initials(r *rand.Rand, n school.Name) string {
+	s := n.First[:1] + "."
+	if r.IntN(2) == 0 {
+		s += string("ABCDEFGHJKLMNPRSTW"[r.IntN(18)]) + "."
+	}
+	return s
+}
+
+func (g *schoolGen) pupil(r *rand.Rand, cs classSpec, n school.Name, gender string) school.Pupil {
+	id := g.id(kindPupil)
+	number := int64(g.index+2)*100_000 + 3_000 + g.counts[kindPupil]
+	// Born so that the pupil is 11 + level at the start of the year, the
+	// usual age in Dutch secondary school.
+	born := school.Date(g.cur.From.Year()-12-cs.level, time.October, 1)
+	token := g.secret(id, purposePhoto)
+	p := school.Pupil{
+		ID:         id,
+		SchoolID:   g.school.ID,
+		BranchID:   g.branch.ID,
+		UUID:       g.uuid(id),
+		Number:     number,
+		Name:       n,
+		Email:      fmt.Sprintf("%d@leerling.%s", number, g.spec.domain),
+		BirthDate:  born.AddDate(0, 0, r.IntN(365)),
+		Gender:     gender,
+		PhotoToken: hex.EncodeToString(token[:]),
+	}
+	// Numbers under 06-1 are not handed out, so no real phone rings.
+	if r.IntN(2) == 0 {
+		p.Mobile = fmt.Sprintf("06-0%07d", r.IntN(10_000_000))
+	}
+	return p
+}
+
+// groups makes each class's stamgroep and one lesson group per subject,
+// named like the real ones ("4h-wisA1"), in the current year.
+func (g *schoolGen) groups() {
+	for _, c := range g.classes {
+		ids := make([]school.ID, len(c.pupils))
+		for i, p := range c.pupils {
+			ids[i] = p.ID
+		}
+		c.group = g.group(c.spec.name, 0, ids)
+		for _, sh := range c.spec.subjects {
+			name := fmt.Sprintf("%s-%s%d", c.spec.short, sh.abbrev, c.spec.section)
+			sub := g.subjects[subjectIndex(sh.abbrev)]
+			c.lessonGroups = append(c.lessonGroups, g.group(name, sub.ID, ids))
+		}
+		g.w.Groups = append(g.w.Groups, c.group)
+		g.w.Groups = append(g.w.Groups, c.lessonGroups...)
+	}
+}
+
+func (g *schoolGen) group(name string, subjectID school.ID, pupils []school.ID) school.Group {
+	id := g.id(kindGroup)
+	return school.Group{
+		ID: id, SchoolID: g.school.ID, YearID: g.cur.ID, UUID: g.uuid(id),
+		Name: name, SubjectID: subjectID, PupilIDs: append([]school.ID(nil), pupils...),
+	}
+}
