@@ -230,9 +230,23 @@ func (s *Server) authenticateClient(req tokenRequest) (Client, error) {
 	return c, nil
 }
 
+// identityFor loads what the id token will say, or nil when the scope
+// asks for no id token. Grants call it before they store or rotate a
+// refresh token, so that a failure here consumes nothing.
+func (s *Server) identityFor(ctx context.Context, sess session) (*identity, error) {
+	if !hasScope(sess.scope, scopeOpenID) {
+		return nil, nil
+	}
+	id, err := s.identityOf(ctx, sess.account)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
 // issue writes the answer of a grant that has settled who gets tokens and
 // holds a refresh token for them already.
-func (s *Server) issue(ctx context.Context, sess session, refresh string, now time.Time) (
+func (s *Server) issue(sess session, id *identity, refresh string, now time.Time) (
 	*tokenAnswer, error) {
 	access, err := s.accessToken(sess, now)
 	if err != nil {
@@ -249,15 +263,10 @@ func (s *Server) issue(ctx context.Context, sess session, refresh string, now ti
 		TokenType:    "Bearer",
 		ExpiresIn:    int64(s.accessTTL / time.Second),
 	}
-	if !hasScope(sess.scope, scopeOpenID) {
+	if id == nil {
 		return ans, nil
 	}
-
-	id, err := s.identityOf(ctx, sess.account)
-	if err != nil {
-		return nil, err
-	}
-	ans.IDToken, err = s.idToken(sess, id, now)
+	ans.IDToken, err = s.idToken(sess, *id, now)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/opensom/opensom/internal/auth/passwd"
 	"github.com/opensom/opensom/internal/school"
 )
 
@@ -68,6 +69,10 @@ func (s *Server) passwordGrant(ctx context.Context, c Client, req tokenRequest) 
 
 	sess := session{school: sc, account: acc, clientID: c.ID,
 		familyID: uuid.NewString(), scope: grantedScope(req.form.Get("scope"))}
+	id, err := s.identityFor(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
 	refresh, row, err := s.refreshToken(sess, sess.scope, now)
 	if err != nil {
 		return nil, err
@@ -75,7 +80,7 @@ func (s *Server) passwordGrant(ctx context.Context, c Client, req tokenRequest) 
 	if err := s.store.AddRefreshToken(ctx, row); err != nil {
 		return nil, fmt.Errorf("store refresh token: %w", err)
 	}
-	return s.issue(ctx, sess, refresh, now)
+	return s.issue(sess, id, refresh, now)
 }
 
 // checkPassword spends exactly one hash, known name or not.
@@ -90,6 +95,13 @@ func (s *Server) checkPassword(ctx context.Context, schoolID school.ID, name, pa
 		return school.Account{}, false, fmt.Errorf("load account: %w", err)
 	}
 	good, err := s.verify(acc.PasswordHash, password)
+	if errors.Is(err, passwd.ErrMalformed) {
+		// A broken hash is our fault, but a 500 would tell that the name
+		// exists; it fails like a wrong password and is logged.
+		s.log.Error("unreadable password hash", "route", tokenRoute, "err",
+			fmt.Errorf("account %d: %w", acc.ID, err))
+		return acc, false, nil
+	}
 	if err != nil {
 		return school.Account{}, false, fmt.Errorf("check password of account %d: %w", acc.ID, err)
 	}

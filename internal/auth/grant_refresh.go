@@ -43,6 +43,11 @@ func (s *Server) refreshGrant(ctx context.Context, c Client, req tokenRequest) (
 		return nil, err
 	}
 
+	id, err := s.identityFor(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+
 	now := s.now()
 	next, row, err := s.refreshToken(sess, old.Scope, now)
 	if err != nil {
@@ -59,7 +64,7 @@ func (s *Server) refreshGrant(ctx context.Context, c Client, req tokenRequest) (
 	case err != nil:
 		return nil, fmt.Errorf("rotate refresh token: %w", err)
 	}
-	return s.issue(ctx, sess, next, now)
+	return s.issue(sess, id, next, now)
 }
 
 // loadSession rebuilds who a stored refresh token belongs to. It runs

@@ -3,6 +3,7 @@ package auth
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +141,19 @@ func TestPasswordGrantRequest(t *testing.T) {
 				t.Errorf("description %q, want %q", e.Description, tc.describe)
 			}
 		})
+	}
+}
+
+// A stored hash that cannot be read fails like a wrong password: a 500
+// would tell that the name exists.
+func TestUnreadableHash(t *testing.T) {
+	r := newRig(t)
+	r.store.accounts[0].PasswordHash = "$argon2id$garbage"
+	e := r.refused(r.do(call{form: passwordForm(uuidA, "tess", pwPupil)}), 400, "invalid_grant")
+	if e.Description != "Invalid grant: Account has 4 attempts remaining" {
+		t.Errorf("description %q", e.Description)
+	}
+	if !strings.Contains(r.logs.String(), "unreadable password hash") {
+		t.Error("the broken hash was not logged")
 	}
 }

@@ -236,3 +236,18 @@ func TestNewOptions(t *testing.T) {
 		})
 	}
 }
+
+// What the id token needs is loaded before the rotation, so a store fault
+// there leaves the refresh token usable.
+func TestRefreshFaultConsumesNothing(t *testing.T) {
+	r := newRig(t)
+	rt := r.login("tess", pwPupil).RefreshToken
+	pupils := r.store.pupils
+	r.store.pupils = nil
+	r.refused(r.do(call{form: refreshForm(rt, legacyClientID)}), 500, "server_error")
+	if row, _ := r.store.token(rt); !row.RotatedAt.IsZero() {
+		t.Fatal("token consumed by a failed refresh")
+	}
+	r.store.pupils = pupils
+	r.ok(r.do(call{form: refreshForm(rt, legacyClientID)}))
+}
