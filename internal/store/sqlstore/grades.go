@@ -1,0 +1,121 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/opensom/opensom/internal/school"
+)
+
+// gradeColumns are the grades table's columns, in the order of Import and
+// scanGrade.
+var gradeColumns = []string{
+	"id", "school_id", "pupil_id", "subject_id", "column_id", "cijfer_column_id",
+	"composite_column_id", "type", "tenths", "has_value", "current_tenths", "label",
+	"entered_at", "weight", "exam_weight", "period", "study_year", "description", "seq",
+	"test_kind", "not_counting", "not_made", "exempt", "resit_type", "resit_number",
+	"in_exam", "in_progress", "report_tenths", "has_report_tenths",
+}
+
+var gradeSelect = strings.Join(gradeColumns, ", ")
+
+// scanner is what *sql.Row and *sql.Rows share.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// scanGrade reads gradeColumns, then extra, from one row.
+func scanGrade(sc scanner, g *school.Grade, extra ...any) error {
+	var entered int64
+	dest := []any{
+		&g.ID, &g.SchoolID, &g.PupilID, &g.SubjectID, &g.ColumnID, &g.CijferColumnID,
+		&g.CompositeColumnID, &g.Type, &g.Tenths, &g.HasValue, &g.Current, &g.Label,
+		&entered, &g.Weight, &g.ExamWeight, &g.Period, &g.StudyYear, &g.Description, &g.Seq,
+		&g.TestKind, &g.NotCounting, &g.NotMade, &g.Exempt, &g.ResitType, &g.ResitNumber,
+		&g.InExam, &g.InProgress, &g.ReportTenths, &g.HasReportTenths,
+	}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return err
+	}
+	g.Entered = fromMillis(entered)
+	return nil
+}
+
+// Grade loads one grade of a school.
+func (s *Store) Grade(ctx context.Context, schoolID, id school.ID) (school.Grade, error) {
+	var g school.Grade
+	q := `SELECT ` + gradeSelect + ` FROM grades WHERE id = ? AND school_id = ?`
+	err := scanGrade(s.read.QueryRowContext(ctx, s.d.query(q), int64(id), int64(schoolID)), &g)
+	if err != nil {
+		return school.Grade{}, fmt.Errorf("load grade: %w", notFound(err))
+	}
+	return g, nil
+}
+
+// Grades lists the grades of some pupils in the asked order, one page of
+// them, and the total before paging.
+func (s *Store) Grades(ctx context.Context, q school.GradeQuery) ([]school.Grade, int, error) {
+	if len(q.PupilIDs) == 0 {
+		return nil, 0, nil
+	}
+	where := `
+		FROM grades
+		WHERE school_id = ? AND pupil_id IN (` + placeholders(len(q.PupilIDs)) + `)`
+	args := append([]any{int64(q.SchoolID)}, idArgs(q.PupilIDs)...)
+	var (
+		grades []school.Grade
+		total  int
+	)
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		limit, largs := window(q.Page)
+		text := `SELECT ` + gradeSelect + `, COUNT(*) OVER ()` + where +
+			orderBy(q.Sort, "entered_at") + limit
+		rows, err := tx.QueryContext(ctx, s.d.query(text), append(args, largs...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g school.Grade
+			if err := scanGrade(rows, &g, &total); err != nil {
+				return err
+			}
+			grades = append(grades, g)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(grades) == 0 && q.Page.Offset > 0 {
+			return countRows(ctx, tx, s.d, where, args, &total)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("load grades: %w", err)
+	}
+	return grades, total, nil
+}
+
+// countRows counts what a list query matches, for a page past the end,
+// where COUNT(*) OVER () has no row to ride on.
+func countRows(ctx context.Context, q querier, d dialect, from string, args []any,
+	total *int) error {
+	return q.QueryRowContext(ctx, d.query(`SELECT COUNT(*) `+from), args...).Scan(total)
+}
+
+// orderBy is the ORDER BY of a list sorted by a time column; every order
+// ends in the id, so pages never overlap or skip.
+func orderBy(sort school.Sort, timeCol string) string {
+	switch sort {
+	case school.SortIDAsc:
+		return ` ORDER BY id`
+	case school.SortIDDesc:
+		return ` ORDER BY id DESC`
+	case school.SortTimeDesc:
+		return ` ORDER BY ` + timeCol + ` DESC, id DESC`
+	default:
+		return ` ORDER BY ` + timeCol + `, id`
+	}
+}
