@@ -19,14 +19,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/opensom/opensom/internal/auth"
-	"github.com/opensom/opensom/internal/auth/passwd"
 	"github.com/opensom/opensom/internal/config"
-	"github.com/opensom/opensom/internal/demo"
-	"github.com/opensom/opensom/internal/httpx"
-	"github.com/opensom/opensom/internal/rest"
 	"github.com/opensom/opensom/internal/school"
-	"github.com/opensom/opensom/internal/store/sqlstore"
+	"github.com/opensom/opensom/internal/server"
 )
 
 const usage = `opensom: a SOMtoday-compatible server.
@@ -93,55 +88,6 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// openStore opens the database and fills it with the demo world when it
-// holds no school yet.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (school.Store, error) {
-	st, err := sqlstore.Open(ctx, cfg.DB, log)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	empty, err := st.Empty(ctx)
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("inspect database: %w", err)
-	}
-	if !empty {
-		return st, nil
-	}
-	w, err := demo.Generate(demo.Options{Seed: cfg.Seed, Now: time.Now()})
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("generate demo world: %w", err)
-	}
-	if err := st.Import(ctx, w); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("import demo world: %w", err)
-	}
-	log.Info("filled empty database with the demo world", "seed", cfg.Seed,
-		"schools", len(w.Schools), "pupils", len(w.Pupils), "lessons", len(w.Lessons),
-		"grades", len(w.Grades))
-	return st, nil
-}
-
-// Handler builds the whole HTTP surface on a store.
-func Handler(ctx context.Context, cfg config.Config, st school.Store, log *slog.Logger,
-	now func() time.Time) (http.Handler, error) {
-	as, err := auth.New(ctx, auth.Options{
-		Store: st, Now: now, Log: log, PublicURL: cfg.PublicURL, OOPURL: cfg.OOPURL,
-		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, RefreshGrace: cfg.RefreshGrace,
-		MaxAttempts: cfg.MaxAttempts, LockFor: cfg.LockFor, Clients: auth.KnownClients(),
-		BurnCost: passwd.Demo,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start auth: %w", err)
-	}
-	mux := http.NewServeMux()
-	as.Register(mux)
-	rest.New(rest.Options{Store: st, Auth: as, Log: log, Now: now, PublicURL: cfg.PublicURL}).
-		Register(mux)
-	return httpx.Wrap(mux, log, now), nil
-}
-
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parse("serve", args, stderr, nil)
 	if err != nil {
@@ -152,13 +98,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := openStore(ctx, cfg, log)
+	st, err := server.OpenStore(ctx, cfg, log, time.Now())
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	h, err := Handler(ctx, cfg, st, log, time.Now)
+	h, err := server.Handler(ctx, server.Options{Config: cfg, Store: st, Log: log, Now: time.Now})
 	if err != nil {
 		return err
 	}
@@ -210,7 +156,7 @@ func accounts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg, newLogger(cfg, stderr))
+	st, err := server.OpenStore(ctx, cfg, newLogger(cfg, stderr), time.Now())
 	if err != nil {
 		return err
 	}
@@ -273,20 +219,23 @@ func printAccounts(ctx context.Context, st school.Store, w io.Writer, publicURL 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "opensom at %s; demo accounts (all: opensom accounts):\n", publicURL)
-	return writeTable(w, list, 8)
+	fmt.Fprintf(w, "opensom at %s; some demo accounts (all of them: opensom accounts):\n",
+		publicURL)
+	return writeTable(w, list, 3)
 }
 
-func writeTable(w io.Writer, list []demoAccount, most int) error {
+// writeTable prints the demo accounts, at most perSchool of each school.
+func writeTable(w io.Writer, list []demoAccount, perSchool int) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tUSERNAME\tPASSWORD\tSCHOOL\tTENANT_UUID")
-	shown := 0
+	shown := map[string]int{}
 	for _, a := range list {
-		if a.Password == nil || shown == most {
+		if a.Password == nil || shown[a.TenantUUID] == perSchool {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Role, a.Username, *a.Password, a.School, a.TenantUUID)
-		shown++
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Role, a.Username, *a.Password, a.School,
+			a.TenantUUID)
+		shown[a.TenantUUID]++
 	}
 	return tw.Flush()
 }

@@ -82,9 +82,12 @@ func (h *Handler) leerling(v access.Viewer, p school.Pupil, extra map[string]boo
 		Voorvoegsel:   p.Name.Prefix,
 		Achternaam:    p.Name.Last,
 		Email:         p.Email,
-		MobielNummer:  p.Mobile,
 		Geboortedatum: school.FormatDate(p.BirthDate),
 		Geslacht:      p.Gender,
+	}
+	if p.Mobile != "" {
+		m := p.Mobile
+		l.MobielNummer = &m
 	}
 	if extra["pasfoto"] {
 		l.Additional = append(l.Additional, kv{"pasfoto", pasfoto{

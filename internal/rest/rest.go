@@ -162,6 +162,11 @@ func matchSegs(pattern, segs []string) ([]string, bool) {
 	var params []string
 	for i, p := range pattern {
 		if p == "{}" {
+			// Ids are numbers: "resultaten/huidig" is no grade id but an
+			// unknown path, and clients that probe paths rely on its 404.
+			if !isNumber(segs[i]) {
+				return nil, false
+			}
 			params = append(params, segs[i])
 			continue
 		}
@@ -170,6 +175,18 @@ func matchSegs(pattern, segs []string) ([]string, bool) {
 		}
 	}
 	return params, true
+}
+
+func isNumber(s string) bool {
+	if s == "" || len(s) > 19 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *Handler) add(method, pattern string, f handlerFunc) route {

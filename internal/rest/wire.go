@@ -92,15 +92,15 @@ func wrap[T any](items []T) wrapper[T] {
 
 type leerling struct {
 	envelope
-	UUID          string `json:"UUID"`
-	Leerlingnr    int64  `json:"leerlingnummer"`
-	Roepnaam      string `json:"roepnaam"`
-	Voorvoegsel   string `json:"voorvoegsel,omitempty"`
-	Achternaam    string `json:"achternaam"`
-	Email         string `json:"email"`
-	MobielNummer  string `json:"mobielNummer,omitempty"`
-	Geboortedatum string `json:"geboortedatum"`
-	Geslacht      string `json:"geslacht"`
+	UUID          string  `json:"UUID"`
+	Leerlingnr    int64   `json:"leerlingnummer"`
+	Roepnaam      string  `json:"roepnaam"`
+	Voorvoegsel   string  `json:"voorvoegsel,omitempty"`
+	Achternaam    string  `json:"achternaam"`
+	Email         string  `json:"email"`
+	MobielNummer  *string `json:"mobielNummer"`
+	Geboortedatum string  `json:"geboortedatum"`
+	Geslacht      string  `json:"geslacht"`
 }
 
 type leerlingPrimer struct {
