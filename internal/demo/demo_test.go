@@ -419,8 +419,23 @@ func TestLessons(t *testing.T) {
 	free = append(free, Holidays(y)...)
 	from, to := school.Date(y, time.August, 1), school.Date(y+1, time.August, 1)
 	usual := usualRooms(w)
+	groupPupils := map[school.ID][]school.ID{}
+	for _, g := range w.Groups {
+		groupPupils[g.ID] = g.PupilIDs
+	}
+	type at struct {
+		who   school.ID
+		start time.Time
+	}
+	booked := map[at]bool{}
 	var cancelled, moved int
 	for _, l := range w.Lessons {
+		for _, id := range append(append([]school.ID(nil), l.StaffIDs...), groupPupils[l.GroupID]...) {
+			if booked[at{id, l.Start}] {
+				t.Fatalf("lesson %d: %d is in two lessons at %v", l.ID, id, l.Start)
+			}
+			booked[at{id, l.Start}] = true
+		}
 		start := l.Start.In(school.Amsterdam)
 		if wd := start.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			t.Fatalf("lesson %d on a %v", l.ID, wd)
@@ -707,7 +722,7 @@ func TestEasterSunday(t *testing.T) {
 }
 
 func TestLessonHours(t *testing.T) {
-	if len(LessonHours) != 8 || LessonHours[0].Begin.String() != "08:30" {
+	if len(LessonHours) != dayHours || LessonHours[0].Begin.String() != "08:30" {
 		t.Fatalf("grid %v", LessonHours)
 	}
 	minutes := func(c Clock) int { return c.Hour*60 + c.Minute }

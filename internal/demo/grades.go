@@ -242,6 +242,10 @@ func (b *gradeBuilder) sample(days []time.Time, n int) []time.Time {
 }
 
 // test is one grade in a new column of class subject si.
+//
+// TODO: classmates never share a column: every grade gets a resultaatkolom
+// of its own, and cijferkolomId and samengesteldeToetskolomId stay zero, so
+// a client that groups a class's results by column sees one pupil each.
 func (b *gradeBuilder) test(si, period int, day time.Time, n int) school.Grade {
 	sub := b.g.subjects[subjectIndex(b.class.spec.subjects[si].abbrev)]
 	spec := subjectSpecs[subjectIndex(sub.Abbrev)]

@@ -35,81 +35,89 @@ func (g *schoolGen) timetable() {
 	g.w.Lessons = append(g.w.Lessons, lessons...)
 }
 
-// weekTemplate places every class's weekly hours in the grid, from the
-// first hour on, without putting a teacher in two classes at once and
-// preferring a subject at most once a day. Each day's slots come out by
-// hour, then class.
+// dayHours is the number of hours in LessonHours.
+const dayHours = 8
+
+// grid marks the taken hours of a week, indexed by weekday and hour.
+type grid [weekdays][dayHours + 1]bool
+
+// planner fills the weekly template class by class, keeping track of
+// which teacher is busy when.
+type planner struct {
+	r           *rand.Rand
+	teacherBusy []grid // by index in subjectSpecs: one teacher per subject
+	week        [weekdays][]slot
+}
+
+// weekTemplate places every class's weekly hours in the grid. Each day's
+// slots come out by hour, then class.
 func (g *schoolGen) weekTemplate(r *rand.Rand) [weekdays][]slot {
-	nh := len(LessonHours)
-	teacherBusy := make([][weekdays][]bool, len(subjectSpecs))
-	for i := range teacherBusy {
-		for d := range weekdays {
-			teacherBusy[i][d] = make([]bool, nh+1)
-		}
-	}
-	var week [weekdays][]slot
+	p := &planner{r: r, teacherBusy: make([]grid, len(subjectSpecs))}
 	for ci, c := range g.classes {
-		var todo []int
-		for i, sh := range c.spec.subjects {
-			for range sh.hours {
-				todo = append(todo, i)
-			}
-		}
-		r.Shuffle(len(todo), func(i, j int) { todo[i], todo[j] = todo[j], todo[i] })
-		global := func(si int) int { return subjectIndex(c.spec.subjects[si].abbrev) }
-
-		var classBusy [weekdays][]bool
-		for d := range weekdays {
-			classBusy[d] = make([]bool, nh+1)
-		}
-		place := func(k, d, h int) {
-			si := todo[k]
-			week[d] = append(week[d], slot{day: d, hour: h, class: ci, subject: si})
-			teacherBusy[global(si)][d][h] = true
-			classBusy[d][h] = true
-			todo = append(todo[:k], todo[k+1:]...)
-		}
-
-		perDay := spread(len(todo), r)
-		for d := range weekdays {
-			seen := make([]int, len(c.spec.subjects))
-			for h, placed := 1, 0; h <= nh && placed < perDay[d]; h++ {
-				k := find(todo, func(si int) bool {
-					return !teacherBusy[global(si)][d][h] && seen[si] == 0
-				})
-				if k < 0 {
-					k = find(todo, func(si int) bool { return !teacherBusy[global(si)][d][h] })
-				}
-				if k < 0 {
-					continue // a free hour: no teacher of what is left is free
-				}
-				seen[todo[k]]++
-				place(k, d, h)
-				placed++
-			}
-		}
-		// What did not fit goes wherever class and teacher are both free.
-		for d := range weekdays {
-			for h := 1; h <= nh; h++ {
-				if classBusy[d][h] {
-					continue
-				}
-				if k := find(todo, func(si int) bool { return !teacherBusy[global(si)][d][h] }); k >= 0 {
-					place(k, d, h)
-				}
-			}
-		}
+		p.placeClass(ci, c.spec)
 	}
-	for d := range week {
-		sort.Slice(week[d], func(i, j int) bool {
-			a, b := week[d][i], week[d][j]
+	for d := range p.week {
+		sort.Slice(p.week[d], func(i, j int) bool {
+			a, b := p.week[d][i], p.week[d][j]
 			if a.hour != b.hour {
 				return a.hour < b.hour
 			}
 			return a.class < b.class
 		})
 	}
-	return week
+	return p.week
+}
+
+// placeClass puts a class's lessons in the grid from the first hour of
+// each day on, never putting a teacher in two classes at once and
+// preferring each subject at most once a day.
+func (p *planner) placeClass(ci int, cs classSpec) {
+	var todo []int // indexes in cs.subjects, one per weekly lesson
+	for i, sh := range cs.subjects {
+		for range sh.hours {
+			todo = append(todo, i)
+		}
+	}
+	p.r.Shuffle(len(todo), func(i, j int) { todo[i], todo[j] = todo[j], todo[i] })
+	var classBusy grid
+	free := func(si, d, h int) bool {
+		return !p.teacherBusy[subjectIndex(cs.subjects[si].abbrev)][d][h]
+	}
+	place := func(k, d, h int) {
+		si := todo[k]
+		p.week[d] = append(p.week[d], slot{day: d, hour: h, class: ci, subject: si})
+		p.teacherBusy[subjectIndex(cs.subjects[si].abbrev)][d][h] = true
+		classBusy[d][h] = true
+		todo = append(todo[:k], todo[k+1:]...)
+	}
+
+	perDay := spread(len(todo), p.r)
+	for d := range weekdays {
+		seen := make([]bool, len(cs.subjects))
+		for h, placed := 1, 0; h <= dayHours && placed < perDay[d]; h++ {
+			k := find(todo, func(si int) bool { return free(si, d, h) && !seen[si] })
+			if k < 0 {
+				k = find(todo, func(si int) bool { return free(si, d, h) })
+			}
+			if k < 0 {
+				continue // a free hour: no teacher of what is left is free
+			}
+			seen[todo[k]] = true
+			place(k, d, h)
+			placed++
+		}
+	}
+	// What did not fit goes wherever class and teacher are both free.
+	for d := range weekdays {
+		for h := 1; h <= dayHours; h++ {
+			if classBusy[d][h] {
+				continue
+			}
+			if k := find(todo, func(si int) bool { return free(si, d, h) }); k >= 0 {
+				place(k, d, h)
+			}
+		}
+	}
 }
 
 // spread divides n lessons over the weekdays as evenly as possible, the
