@@ -22,15 +22,17 @@ type Options struct {
 }
 
 // Generate builds the built-in demo world in memory. It never reads the
-// clock itself: grades are entered at or before o.Now, and the timetable
-// covers the school year around it.
+// clock itself: the timetable covers the school year around o.Now, and
+// grades are those entered before the local date of o.Now began, so that
+// the world depends on the date only, not on the time of day.
 func Generate(o Options) (*school.World, error) {
 	if o.Now.IsZero() {
 		return nil, errors.New("demo: options need a current time")
 	}
 	w := &school.World{}
+	today := school.DateOf(o.Now)
 	for i, spec := range schoolSpecs {
-		g := &schoolGen{opts: o, index: i, spec: spec, w: w}
+		g := &schoolGen{opts: o, today: today, index: i, spec: spec, w: w}
 		if err := g.build(); err != nil {
 			return nil, fmt.Errorf("demo school %s: %w", spec.tenant, err)
 		}
@@ -79,6 +81,7 @@ const (
 // schoolGen builds one school into the world.
 type schoolGen struct {
 	opts   Options
+	today  time.Time // local midnight of opts.Now: nothing later is entered
 	index  int
 	spec   schoolSpec
 	w      *school.World
@@ -144,7 +147,7 @@ func (g *schoolGen) schoolAndYears() {
 	g.branch = school.Branch{ID: g.id(kindBranch), SchoolID: g.school.ID, Name: s.name}
 	g.branch.UUID = g.uuid(g.branch.ID)
 
-	start := YearOf(g.opts.Now)
+	start := YearOf(g.today)
 	g.prev = g.year(start - 1)
 	g.cur = g.year(start)
 	g.w.Schools = append(g.w.Schools, g.school)

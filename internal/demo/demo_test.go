@@ -77,6 +77,12 @@ func TestDeterministic(t *testing.T) {
 	if ha, hb := worldHash(t, a), worldHash(t, b); ha != hb {
 		t.Fatalf("serialised worlds differ: %s vs %s", ha, hb)
 	}
+	// The time of day does not matter, only the date.
+	for _, now := range []time.Time{school.DateOf(testNow), testNow.Add(13 * time.Hour)} {
+		if !reflect.DeepEqual(a, generate(t, testSeed, now)) {
+			t.Errorf("the world at %v differs from the one at %v", now, testNow)
+		}
+	}
 	c := generate(t, testSeed+1, testNow)
 	if worldHash(t, a) == worldHash(t, c) {
 		t.Fatal("another seed gives the same world")
@@ -289,7 +295,7 @@ func TestEntered(t *testing.T) {
 		now  time.Time
 	}{
 		{"mid year", testNow},
-		// A test entered later the same day must not be there yet.
+		// On a school morning, nothing of that day is entered yet.
 		{"school morning", time.Date(2026, 10, 7, 10, 3, 0, 0, school.Amsterdam)},
 	}
 	for _, tc := range tests {

@@ -143,8 +143,8 @@ func (g *schoolGen) grades() {
 	}
 }
 
-// yearGrades are one year's grades of the pupil, entered at or before Now,
-// with their averages, in the order they were entered.
+// yearGrades are one year's grades of the pupil entered before today, with
+// their averages, in the order they were entered.
 func (b *gradeBuilder) yearGrades(family bool, classIndex int) []school.Grade {
 	var gs []school.Grade
 	switch {
@@ -155,10 +155,9 @@ func (b *gradeBuilder) yearGrades(family bool, classIndex int) []school.Grade {
 	default:
 		gs = b.few(fewGrades)
 	}
-	now := b.g.opts.Now
 	kept := gs[:0]
 	for _, gr := range gs {
-		if !gr.Entered.After(now) {
+		if gr.Entered.Before(b.g.today) {
 			kept = append(kept, gr)
 		}
 	}
@@ -376,7 +375,7 @@ func (b *gradeBuilder) average(typ string, sub school.Subject, period, tenths in
 		}
 	}
 	entered := latest.Add(time.Duration(1+b.r.IntN(5000)) * time.Millisecond)
-	if entered.After(b.g.opts.Now) {
+	if !entered.Before(b.g.today) {
 		entered = latest
 	}
 	return school.Grade{

@@ -170,10 +170,10 @@ func title(room, group, abbrev string) string {
 }
 
 // disturb cancels a few lessons and moves a few to a spare room. Some of
-// them lie around Now, so that the demo's own week shows both.
+// them lie around today, so that the demo's own week shows both.
 func (g *schoolGen) disturb(r *rand.Rand, ls []school.Lesson) {
 	const total, nearby = 12, 4
-	from, to := g.opts.Now.AddDate(0, 0, -7), g.opts.Now.AddDate(0, 0, 14)
+	from, to := g.today.AddDate(0, 0, -7), g.today.AddDate(0, 0, 14)
 	var near []int
 	for i, l := range ls {
 		if !l.Start.Before(from) && l.Start.Before(to) {
