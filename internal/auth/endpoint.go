@@ -93,35 +93,40 @@ var errNotForm = invalidRequest("The request body must be application/x-www-form
 // dispatch on grant_type, write. Every step returns its refusal as a value
 // and the one writer at the end turns it into the answer.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	ans, err := s.token(w, r)
-	s.writeToken(w, ans, err)
+	ans, grantType, err := s.token(w, r)
+	outcome := s.writeToken(w, ans, err)
+	s.metrics.Grant(s.grantLabel(grantType), outcome)
 }
 
-func (s *Server) token(w http.ResponseWriter, r *http.Request) (*tokenAnswer, error) {
+// token runs the pipeline and also returns the grant_type as sent, for the
+// metrics.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) (*tokenAnswer, string, error) {
 	if r.Method != http.MethodPost {
-		return nil, &oauthError{status: http.StatusMethodNotAllowed, code: "invalid_request",
+		return nil, "", &oauthError{status: http.StatusMethodNotAllowed, code: "invalid_request",
 			description: "The token endpoint takes POST only"}
 	}
 
 	req, err := parseTokenRequest(w, r)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 
 	client, err := s.authenticateClient(req)
 	if err != nil {
-		return nil, err
+		return nil, req.grantType, err
 	}
 
 	if req.grantType == "" {
-		return nil, invalidRequest("Missing parameter: grant_type")
+		return nil, "", invalidRequest("Missing parameter: grant_type")
 	}
 	grant, ok := s.grants[req.grantType]
 	if !ok {
-		return nil, &oauthError{status: http.StatusBadRequest, code: "unsupported_grant_type",
+		return nil, req.grantType, &oauthError{status: http.StatusBadRequest,
+			code:        "unsupported_grant_type",
 			description: "Unsupported grant type: " + req.grantType}
 	}
-	return grant(r.Context(), client, req)
+	ans, err := grant(r.Context(), client, req)
+	return ans, req.grantType, err
 }
 
 // parseTokenRequest reads the parameters from the form body, or from the
@@ -274,8 +279,9 @@ func (s *Server) issue(sess session, id *identity, refresh string, now time.Time
 }
 
 // writeToken is the one place token answers are written. A fault of ours
-// becomes a generic server_error; its text goes to the log only.
-func (s *Server) writeToken(w http.ResponseWriter, ans *tokenAnswer, err error) {
+// becomes a generic server_error; its text goes to the log only. It
+// returns the outcome for the metrics: "ok" or the error code.
+func (s *Server) writeToken(w http.ResponseWriter, ans *tokenAnswer, err error) string {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
@@ -283,7 +289,7 @@ func (s *Server) writeToken(w http.ResponseWriter, ans *tokenAnswer, err error) 
 
 	if err == nil {
 		writeJSON(w, http.StatusOK, ans)
-		return
+		return "ok"
 	}
 
 	oe, ok := errors.AsType[*oauthError](err)
@@ -305,6 +311,7 @@ func (s *Server) writeToken(w http.ResponseWriter, ans *tokenAnswer, err error) 
 		Description string `json:"error_description"`
 		Code        string `json:"error"`
 	}{oe.description, oe.code})
+	return oe.code
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -61,6 +61,7 @@ func (s *Server) passwordGrant(ctx context.Context, c Client, req tokenRequest) 
 		return nil, err
 	}
 	if !good {
+		s.metrics.LoginFailed(failPasswordGrant)
 		return nil, s.failLogin(ctx, sc.ID, name)
 	}
 	if err := s.store.ResetLogin(ctx, sc.ID, name); err != nil {

@@ -78,8 +78,9 @@ type rig struct {
 	srv    *Server
 	mux    *http.ServeMux
 	logs   *bytes.Buffer
-	burns  int
-	checks int // password and secret verifications
+	burns   int
+	checks  int // password and secret verifications
+	metrics *countMetrics
 }
 
 func newRig(t testing.TB) *rig {
@@ -93,7 +94,9 @@ func newRig(t testing.TB) *rig {
 		t.Fatal(err)
 	}
 	clients := append(KnownClients(), Client{ID: confidentialID, SecretHash: secretHash})
+	metrics := &countMetrics{grants: map[string]int{}, failed: map[string]int{}}
 	srv, err := New(context.Background(), Options{
+		Metrics:      metrics,
 		Store:        st,
 		Now:          clk.now,
 		Log:          slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -111,7 +114,8 @@ func newRig(t testing.TB) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, store: st, clock: clk, srv: srv, mux: http.NewServeMux(), logs: logs}
+	r := &rig{t: t, store: st, clock: clk, srv: srv, mux: http.NewServeMux(), logs: logs,
+		metrics: metrics}
 	srv.burn = func(pw string, p passwd.Params) {
 		r.burns++
 		passwd.Burn(pw, p)

@@ -69,6 +69,8 @@ type Options struct {
 	// Key signs tokens. Nil: the newest stored key, or a new one that is
 	// then stored.
 	Key *rsa.PrivateKey
+	// Metrics counts grants and failed logins; nil counts nothing.
+	Metrics Metrics
 }
 
 // Server is the authorization server. It is safe for concurrent use.
@@ -88,6 +90,7 @@ type Server struct {
 	keys       *keySet
 	grants     map[string]grantFunc
 	cache      *verifyCache
+	metrics    Metrics
 
 	// Password work goes through these so tests can count it.
 	burn   func(password string, p passwd.Params)
@@ -124,6 +127,11 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		s.metrics = noMetrics{}
+	} else {
+		s.metrics = o.Metrics
 	}
 	if s.oopURL == "" {
 		s.oopURL = s.publicURL
