@@ -72,12 +72,12 @@ func (c *clock) advance(d time.Duration) {
 }
 
 type rig struct {
-	t      testing.TB
-	store  *fakeStore
-	clock  *clock
-	srv    *Server
-	mux    *http.ServeMux
-	logs   *bytes.Buffer
+	t       testing.TB
+	store   *fakeStore
+	clock   *clock
+	srv     *Server
+	mux     *http.ServeMux
+	logs    *bytes.Buffer
 	burns   int
 	checks  int // password and secret verifications
 	metrics *countMetrics
