@@ -68,11 +68,15 @@ func (s *Store) Grades(ctx context.Context, q school.GradeQuery) ([]school.Grade
 		grades []school.Grade
 		total  int
 	)
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		limit, largs := window(q.Page)
-		text := `SELECT ` + gradeSelect + `, COUNT(*) OVER ()` + where +
-			orderBy(q.Sort, "entered_at") + limit
-		rows, err := tx.QueryContext(ctx, s.d.query(text), append(args, largs...)...)
+	limit, largs := window(q.Page)
+	text := s.d.query(`SELECT ` + gradeSelect + `, COUNT(*) OVER ()` + where +
+		orderBy(q.Sort, "entered_at") + limit)
+	st, err := s.hot.get(ctx, len(q.PupilIDs), text)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load grades: %w", err)
+	}
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := queryTx(ctx, tx, st, text, append(args, largs...)...)
 		if err != nil {
 			return err
 		}

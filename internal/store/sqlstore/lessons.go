@@ -74,11 +74,15 @@ func (s *Store) Lessons(ctx context.Context, q school.LessonQuery) ([]school.Les
 		lessons []school.Lesson
 		total   int
 	)
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		limit, largs := window(q.Page)
-		text := `SELECT ` + lessonSelect + `, COUNT(*) OVER ()` + where +
-			orderBy(q.Sort, "start_at") + limit
-		rows, err := tx.QueryContext(ctx, s.d.query(text), append(args, largs...)...)
+	limit, largs := window(q.Page)
+	text := s.d.query(`SELECT ` + lessonSelect + `, COUNT(*) OVER ()` + where +
+		orderBy(q.Sort, "start_at") + limit)
+	st, err := s.hot.get(ctx, len(q.PupilIDs), text)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load lessons: %w", err)
+	}
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := queryTx(ctx, tx, st, text, append(args, largs...)...)
 		if err != nil {
 			return err
 		}

@@ -36,6 +36,8 @@ type Store struct {
 	read *sql.DB
 	d    dialect
 	log  *slog.Logger
+	// hot holds the prepared list queries, on read.
+	hot stmtCache
 }
 
 var _ school.Store = (*Store)(nil)
@@ -77,6 +79,7 @@ func (s *Store) openPools(dsn string) error {
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
 		s.write, s.read = db, db
+		s.hot.db = db
 		return nil
 	}
 
@@ -97,12 +100,13 @@ func (s *Store) openPools(dsn string) error {
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	r.SetMaxIdleConns(max(4, runtime.NumCPU()))
 	s.write, s.read = w, r
+	s.hot.db = r
 	return nil
 }
 
 // Close closes the pools.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	err := errors.Join(s.hot.close(), s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
