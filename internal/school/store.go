@@ -162,5 +162,7 @@ type Store interface {
 		max int, lockFor time.Duration) (LoginAttempts, error)
 	ResetLogin(ctx context.Context, schoolID ID, username string) error
 
+	AuthStore
+
 	Close() error
 }
