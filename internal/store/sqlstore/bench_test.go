@@ -46,7 +46,8 @@ func benchWorld(scale int) *school.World {
 		for i := range 750 * scale {
 			p := pupils[i%len(pupils)]
 			w.Grades = append(w.Grades, school.Grade{ID: next(), SchoolID: sc.ID,
-				PupilID: p.ID, SubjectID: subj.ID, Entered: start.Add(time.Duration(i) * time.Minute),
+				PupilID: p.ID, SubjectID: subj.ID,
+				Entered:  start.Add(time.Duration(i) * time.Minute),
 				HasValue: true, Tenths: 70, Current: 70, Weight: 1})
 		}
 	}

@@ -45,7 +45,8 @@ func TestMigrationsTwice(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "twice.db")
 	s := openTest(t, path)
-	if err := s.AddSigningKey(ctx, school.SigningKey{KID: "k", PrivatePEM: []byte("x")}); err != nil {
+	key := school.SigningKey{KID: "k", PrivatePEM: []byte("x")}
+	if err := s.AddSigningKey(ctx, key); err != nil {
 		t.Fatalf("add key: %v", err)
 	}
 	before := appliedVersions(t, s)

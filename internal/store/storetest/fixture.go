@@ -169,7 +169,8 @@ var (
 )
 
 func lessons() []school.Lesson {
-	lesson := func(id, group, subject school.ID, start time.Time, staff ...school.ID) school.Lesson {
+	lesson := func(id, group, subject school.ID, start time.Time,
+		staff ...school.ID) school.Lesson {
 		return school.Lesson{
 			ID: id, SchoolID: schoolA, BranchID: branchA, GroupID: group,
 			SubjectID: subject, StaffIDs: staff, Start: start,

@@ -257,7 +257,10 @@ func testNotFound(t *testing.T, s school.Store) {
 			return err
 		}},
 		{"Pupil", func() error { _, err := s.Pupil(ctx, schoolA, unknown); return err }},
-		{"GroupPupils", func() error { _, err := s.GroupPupils(ctx, schoolA, unknown); return err }},
+		{"GroupPupils", func() error {
+			_, err := s.GroupPupils(ctx, schoolA, unknown)
+			return err
+		}},
 		{"SchoolYear", func() error { _, err := s.SchoolYear(ctx, schoolA, unknown); return err }},
 		{"Subject", func() error { _, err := s.Subject(ctx, schoolA, unknown); return err }},
 		{"Grade", func() error { _, err := s.Grade(ctx, schoolA, unknown); return err }},
