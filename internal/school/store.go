@@ -94,6 +94,10 @@ type Store interface {
 	Empty(ctx context.Context) (bool, error)
 	// Import writes a whole world in one transaction.
 	Import(ctx context.Context, w *World) error
+	// DataVersion is a number that changes whenever school data changes
+	// (not tokens, counters or keys), on whichever node wrote it, so that
+	// answers built from the data can be cached and known to be stale.
+	DataVersion(ctx context.Context) (int64, error)
 
 	Schools(ctx context.Context) ([]School, error)
 	School(ctx context.Context, id ID) (School, error)

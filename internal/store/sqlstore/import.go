@@ -14,7 +14,10 @@ import (
 // A taken id or unique key is school.ErrConflict, and nothing is written.
 func (s *Store) Import(ctx context.Context, w *school.World) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		return importWorld(ctx, tx, s.d, w)
+		if err := importWorld(ctx, tx, s.d, w); err != nil {
+			return err
+		}
+		return bumpDataVersion(ctx, tx)
 	})
 }
 

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) school.Store) {
 		{"RefreshFamily", testRefreshFamily},
 		{"LoginAttempts", testLoginAttempts},
 		{"SigningKeys", testSigningKeys},
+		{"DataVersion", testDataVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,5 +340,36 @@ func testTenantIsolation(t *testing.T, s school.Store) {
 	mustNil(t, "pupils taught", err)
 	if len(taught) != 0 {
 		t.Errorf("PupilsTaughtBy A's teacher under B = %v, want none", taught)
+	}
+}
+
+// testDataVersion: writing school data moves the version; writing tokens
+// does not, and a failed import changes nothing.
+func testDataVersion(t *testing.T, s school.Store) {
+	ctx := context.Background()
+	before, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := imported(t, s)
+	after, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == before {
+		t.Fatalf("data version %d did not move on import", after)
+	}
+	if err := s.Import(ctx, w); err == nil {
+		t.Fatal("importing the same world twice succeeded")
+	}
+	if v, _ := s.DataVersion(ctx); v != after {
+		t.Fatalf("a failed import moved the data version from %d to %d", after, v)
+	}
+	if err := s.AddSigningKey(ctx, school.SigningKey{KID: "k-dv", PrivatePEM: []byte("x"),
+		CreatedAt: time.Unix(1700000000, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.DataVersion(ctx); v != after {
+		t.Fatalf("storing a key moved the data version from %d to %d", after, v)
 	}
 }
