@@ -19,6 +19,19 @@ import (
 type Options struct {
 	Seed int64     // same seed (and same Now date) -> the very same world
 	Now  time.Time // the server clock; the current school year is the one around it
+	// Scale multiplies the pupils of every class, for load tests: 0 and 1
+	// are the usual world, exactly; 10 has ten times the pupils (and their
+	// accounts and grades), with the same star pupil, sibling and parent
+	// first. Lessons, teachers and groups stay as they are.
+	Scale int
+}
+
+// MaxScale bounds Scale: past it the name lists run out of unique names.
+const MaxScale = 20
+
+// scale is Scale with its zero value read as 1.
+func (o Options) scale() int {
+	return max(o.Scale, 1)
 }
 
 // Generate builds the built-in demo world in memory. It never reads the
@@ -28,6 +41,9 @@ type Options struct {
 func Generate(o Options) (*school.World, error) {
 	if o.Now.IsZero() {
 		return nil, errors.New("demo: options need a current time")
+	}
+	if o.Scale < 0 || o.Scale > MaxScale {
+		return nil, fmt.Errorf("demo: scale %d: want 1 to %d", o.Scale, MaxScale)
 	}
 	w := &school.World{}
 	today := school.DateOf(o.Now)
@@ -76,6 +92,7 @@ const (
 	purposePasswords
 	purposeUUID
 	purposePhoto
+	purposeScale // the pupils a scaled world adds
 )
 
 // schoolGen builds one school into the world.

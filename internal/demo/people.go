@@ -55,7 +55,28 @@ func (g *schoolGen) people() {
 	if g.index == 0 {
 		g.parent = g.familyMember(r, genders[r.IntN(2)], family, manNames, womanNames)
 	}
+	g.extraPupils(family)
 	g.groups()
+}
+
+// extraPupils grows every class to Scale times its size. They come last
+// and from a stream of their own, so that every pupil, account and parent
+// of the usual world stays as it is in a scaled one.
+//
+// TODO: scaling grows classes rather than adding classes, so a 10x world
+// has classes of 160 and no more lessons or teachers than 1x; lesson
+// queries are measured against 10x memberships only.
+func (g *schoolGen) extraPupils(family school.Name) {
+	r := g.rng(purposeScale)
+	for _, c := range g.classes {
+		for range c.spec.size * (g.opts.scale() - 1) {
+			gender := genders[r.IntN(2)]
+			n := g.uniqueName(r, gender, family, boyNames, girlNames)
+			p := g.pupil(r, c.spec, n, gender)
+			c.pupils = append(c.pupils, p)
+			g.w.Pupils = append(g.w.Pupils, p)
+		}
+	}
 }
 
 var genders = []string{"Man", "Vrouw"}

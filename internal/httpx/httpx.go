@@ -1,6 +1,7 @@
 // Package httpx holds the middleware every opensom route shares: a request
-// id, one access line per request, and recovery from panics so that a bug
-// answers 500 without taking the process down or leaking its text.
+// id, one access line per request, recovery from panics so that a bug
+// answers 500 without taking the process down or leaking its text, and the
+// hook through which request metrics are counted.
 package httpx
 
 import (
@@ -30,10 +31,18 @@ func Route(r *http.Request, pattern string) {
 
 type recKey struct{}
 
+// Observer is told about every finished request, after the access line.
+// route is a bounded label (see MetricRoute), never a raw path.
+type Observer interface {
+	ObserveRequest(route, method string, status int, d time.Duration)
+}
+
 // Wrap adds the request id (header X-Request-Id, taken from the request
-// when it carries a sane one), recovery and the access line around next.
-// now is the clock used to measure durations.
-func Wrap(next http.Handler, log *slog.Logger, now func() time.Time) http.Handler {
+// when it carries a sane one), recovery and the access line around next,
+// and reports each request to the observers. now is the clock used to
+// measure durations.
+func Wrap(next http.Handler, log *slog.Logger, now func() time.Time,
+	obs ...Observer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := now()
 		id := r.Header.Get("X-Request-Id")
@@ -62,16 +71,47 @@ func Wrap(next http.Handler, log *slog.Logger, now func() time.Time) http.Handle
 			if rec.status >= 500 {
 				level = slog.LevelError
 			}
+			took := now().Sub(start)
 			log.LogAttrs(r.Context(), level, "request",
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
 				slog.String("route", rec.routeOr(r)),
 				slog.Int("status", rec.status),
 				slog.Int64("bytes", rec.bytes),
-				slog.Duration("duration", now().Sub(start)))
+				slog.Duration("duration", took))
+			if len(obs) > 0 {
+				route, method := MetricRoute(r, rec.route), metricMethod(r.Method)
+				for _, o := range obs {
+					o.ObserveRequest(route, method, rec.status, took)
+				}
+			}
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// MetricRoute is the route label of a finished request: the pattern the
+// handler named with Route, else the ServeMux pattern that matched, else
+// "unmatched". Unlike the access line it never falls back to the path,
+// because every distinct label value is a time series kept forever.
+func MetricRoute(r *http.Request, named string) string {
+	switch {
+	case named != "":
+		return named
+	case r.Pattern != "":
+		return r.Pattern
+	}
+	return "unmatched"
+}
+
+// metricMethod keeps the method label bounded: a client may send any token.
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
 }
 
 const internalBody = `{"code":500,"reason":"Internal Server Error",` +
