@@ -26,6 +26,7 @@ type Config struct {
 	PublicURL string // origin written into somtoday_api_url and every href
 	OOPURL    string // somtoday_oop_url
 	Seed      int64  // seed of the demo world
+	Scale     int    // demo world size: 1 as usual, 10 has ten times the pupils
 
 	AccessTTL       time.Duration
 	RefreshTTL      time.Duration
@@ -42,6 +43,7 @@ func Default() Config {
 		Addr:            "127.0.0.1:8080",
 		DB:              "opensom.db",
 		Seed:            DefaultSeed,
+		Scale:           1,
 		AccessTTL:       time.Hour,
 		RefreshTTL:      60 * 24 * time.Hour,
 		RefreshGrace:    10 * time.Second,
@@ -64,6 +66,8 @@ func (c *Config) Register(fs *flag.FlagSet) *Env {
 		"public origin of this server (default http://<addr>)")
 	e.str(fs, &c.OOPURL, "oop-url", "OOP_URL", "somtoday_oop_url (default the public URL)")
 	e.int64(fs, &c.Seed, "seed", "SEED", "seed of the demo world")
+	e.int(fs, &c.Scale, "scale", "SCALE",
+		"size of an empty database's demo world: 1 as usual, 10 has ten times the pupils")
 	e.dur(fs, &c.AccessTTL, "access-ttl", "ACCESS_TTL", "access token lifetime")
 	e.dur(fs, &c.RefreshTTL, "refresh-ttl", "REFRESH_TTL", "refresh token lifetime")
 	e.dur(fs, &c.RefreshGrace, "refresh-grace", "REFRESH_GRACE",
@@ -160,6 +164,10 @@ func (c *Config) Validate() error {
 	}
 	if c.RefreshGrace < 0 || c.RefreshGrace > time.Minute {
 		errs = append(errs, fmt.Errorf("refresh-grace: want 0 to 1m, got %s", c.RefreshGrace))
+	}
+	// 20 is demo.MaxScale, where the name lists run out.
+	if c.Scale < 1 || c.Scale > 20 {
+		errs = append(errs, fmt.Errorf("scale: want 1 to 20, got %d", c.Scale))
 	}
 	if c.MaxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("max-attempts: must be at least 1, got %d", c.MaxAttempts))
