@@ -45,7 +45,8 @@ func (s *Server) Authenticate(r *http.Request) (Principal, error) {
 	now := s.now()
 	p, ok := s.cache.get(key, now)
 	if !ok {
-		c, err := s.parseAccess(raw)
+		s.keys.refresh(r.Context(), false)
+		c, err := s.parseAccess(r.Context(), raw)
 		if err != nil {
 			return Principal{}, fmt.Errorf("%w: %w", ErrBadToken, err)
 		}

@@ -89,10 +89,15 @@ func invalidGrant(desc string, cause error) *oauthError {
 
 var errNotForm = invalidRequest("The request body must be application/x-www-form-urlencoded")
 
+// errTooMany answers a client over its rate; the caller sets Retry-After.
+var errTooMany = &oauthError{status: http.StatusTooManyRequests,
+	code: "temporarily_unavailable", description: "Too many requests; try again later"}
+
 // handleToken is the token endpoint: parse, authenticate the client,
 // dispatch on grant_type, write. Every step returns its refusal as a value
 // and the one writer at the end turns it into the answer.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	s.keys.refresh(r.Context(), false)
 	ans, grantType, err := s.token(w, r)
 	outcome := s.writeToken(w, ans, err)
 	s.metrics.Grant(s.grantLabel(grantType), outcome)

@@ -51,9 +51,9 @@ func TestTokenRequestShape(t *testing.T) {
 		{name: "unknown grant type", call: call{form: url.Values{
 			"grant_type": {"client_credentials"}, "client_id": {legacyClientID}}},
 			status: 400, code: "unsupported_grant_type"},
-		{name: "authorization code not yet", call: call{form: url.Values{
+		{name: "authorization code without code", call: call{form: url.Values{
 			"grant_type": {"authorization_code"}, "client_id": {legacyClientID}}},
-			status: 400, code: "unsupported_grant_type"},
+			status: 400, code: "invalid_request", describe: "code"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,6 +28,8 @@ type fakeStore struct {
 	attempts  map[attemptKey]school.LoginAttempts
 	fail      error // when set, SchoolByUUID answers it, to test a store fault
 	revokeHit int   // FamilyRevoked calls
+	codes     map[string]*school.AuthCode
+	secrets   map[string][]byte
 }
 
 type attemptKey struct {
@@ -40,7 +42,70 @@ func newFakeStore() *fakeStore {
 		tokens:   make(map[string]*school.RefreshToken),
 		families: make(map[string]bool),
 		attempts: make(map[attemptKey]school.LoginAttempts),
+		codes:    make(map[string]*school.AuthCode),
+		secrets:  make(map[string][]byte),
 	}
+}
+
+func (f *fakeStore) Schools(context.Context) ([]school.School, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.schools), nil
+}
+
+func (f *fakeStore) AddAuthCode(_ context.Context, c school.AuthCode) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.codes[c.Hash]; ok {
+		return school.ErrConflict
+	}
+	f.codes[c.Hash] = &c
+	return nil
+}
+
+func (f *fakeStore) AuthCode(_ context.Context, hash string) (school.AuthCode, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.codes[hash]
+	if !ok {
+		return school.AuthCode{}, school.ErrNotFound
+	}
+	return *c, nil
+}
+
+func (f *fakeStore) UseAuthCode(_ context.Context, hash string, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.codes[hash]
+	switch {
+	case !ok:
+		return school.ErrNotFound
+	case !c.UsedAt.IsZero():
+		return school.ErrCodeUsed
+	}
+	c.UsedAt = now
+	return nil
+}
+
+func (f *fakeStore) DeleteAuthCodes(_ context.Context, before time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for h, c := range f.codes {
+		if c.ExpiresAt.Before(before) {
+			delete(f.codes, h)
+		}
+	}
+	return nil
+}
+
+func (f *fakeStore) Secret(_ context.Context, name string, fresh []byte) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if v, ok := f.secrets[name]; ok {
+		return v, nil
+	}
+	f.secrets[name] = slices.Clone(fresh)
+	return fresh, nil
 }
 
 func (f *fakeStore) School(_ context.Context, id school.ID) (school.School, error) {
@@ -132,6 +197,9 @@ func (f *fakeStore) AddRefreshToken(_ context.Context, t school.RefreshToken) er
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := f.tokens[t.Hash]; ok {
+		return school.ErrConflict
+	}
+	if _, ok := f.families[t.FamilyID]; ok {
 		return school.ErrConflict
 	}
 	f.tokens[t.Hash] = &t

@@ -46,28 +46,15 @@ func (s *Server) passwordGrant(ctx context.Context, c Client, req tokenRequest) 
 		return nil, invalidGrant(msgPasswordOff, nil)
 	}
 
-	now := s.now()
-	tries, err := s.store.LoginAttempts(ctx, sc.ID, name)
-	if err != nil && !errors.Is(err, school.ErrNotFound) {
-		return nil, fmt.Errorf("load login attempts: %w", err)
-	}
-	if tries.LockedUntil.After(now) {
-		s.burn(password, s.burnCost) // a locked name answers no faster
-		return nil, invalidGrant(msgLocked, nil)
-	}
-
-	acc, good, err := s.checkPassword(ctx, sc.ID, name, password)
+	acc, refusal, err := s.checkLogin(ctx, sc, name, password, failPasswordGrant)
 	if err != nil {
 		return nil, err
 	}
-	if !good {
-		s.metrics.LoginFailed(failPasswordGrant)
-		return nil, s.failLogin(ctx, sc.ID, name)
-	}
-	if err := s.store.ResetLogin(ctx, sc.ID, name); err != nil {
-		return nil, fmt.Errorf("reset login attempts: %w", err)
+	if refusal != nil {
+		return nil, refusal.grantError()
 	}
 
+	now := s.now()
 	sess := session{school: sc, account: acc, clientID: c.ID,
 		familyID: uuid.NewString(), scope: grantedScope(req.form.Get("scope"))}
 	id, err := s.identityFor(ctx, sess)
@@ -109,17 +96,63 @@ func (s *Server) checkPassword(ctx context.Context, schoolID school.ID, name, pa
 	return acc, good, nil
 }
 
+// loginRefusal is a failed credential check: how many tries the name has
+// left, or that it is locked.
+type loginRefusal struct {
+	left   int
+	locked bool
+}
+
+func (f *loginRefusal) grantError() error {
+	if f.locked {
+		return invalidGrant(msgLocked, nil)
+	}
+	return invalidGrant(fmt.Sprintf("Account has %d attempts remaining", f.left), nil)
+}
+
+// checkLogin is the credential check the password grant and the login
+// page share: the same counter per (school, name) string, the same
+// lockout, one hash per try whether or not the name exists. where names
+// the caller for the metrics.
+func (s *Server) checkLogin(ctx context.Context, sc school.School, name, password,
+	where string) (school.Account, *loginRefusal, error) {
+	now := s.now()
+	tries, err := s.store.LoginAttempts(ctx, sc.ID, name)
+	if err != nil && !errors.Is(err, school.ErrNotFound) {
+		return school.Account{}, nil, fmt.Errorf("load login attempts: %w", err)
+	}
+	if tries.LockedUntil.After(now) {
+		s.burn(password, s.burnCost) // a locked name answers no faster
+		s.metrics.LoginFailed(where)
+		return school.Account{}, &loginRefusal{locked: true}, nil
+	}
+
+	acc, good, err := s.checkPassword(ctx, sc.ID, name, password)
+	if err != nil {
+		return school.Account{}, nil, err
+	}
+	if !good {
+		s.metrics.LoginFailed(where)
+		refusal, err := s.failLogin(ctx, sc.ID, name)
+		return school.Account{}, refusal, err
+	}
+	if err := s.store.ResetLogin(ctx, sc.ID, name); err != nil {
+		return school.Account{}, nil, fmt.Errorf("reset login attempts: %w", err)
+	}
+	return acc, nil, nil
+}
+
 // failLogin counts a failure and says how many tries are left, or that the
 // name is now locked.
-func (s *Server) failLogin(ctx context.Context, schoolID school.ID, name string) error {
+func (s *Server) failLogin(ctx context.Context, schoolID school.ID, name string) (
+	*loginRefusal, error) {
 	now := s.now()
 	tries, err := s.store.FailLogin(ctx, schoolID, name, now, s.maxTries, s.lockFor)
 	if err != nil {
-		return fmt.Errorf("count failed login: %w", err)
+		return nil, fmt.Errorf("count failed login: %w", err)
 	}
 	if tries.LockedUntil.After(now) {
-		return invalidGrant(msgLocked, nil)
+		return &loginRefusal{locked: true}, nil
 	}
-	left := max(s.maxTries-tries.Failures, 0)
-	return invalidGrant(fmt.Sprintf("Account has %d attempts remaining", left), nil)
+	return &loginRefusal{left: max(s.maxTries-tries.Failures, 0)}, nil
 }

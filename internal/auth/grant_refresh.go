@@ -19,7 +19,8 @@ func (s *Server) refreshGrant(ctx context.Context, c Client, req tokenRequest) (
 	if raw == "" {
 		return nil, invalidRequest("Missing parameter: refresh_token")
 	}
-	if _, err := s.parseRefresh(raw); err != nil {
+	rc, err := s.parseRefresh(ctx, raw)
+	if err != nil {
 		return nil, invalidGrant("Invalid refresh token", err)
 	}
 
@@ -42,6 +43,7 @@ func (s *Server) refreshGrant(ctx context.Context, c Client, req tokenRequest) (
 	if err != nil {
 		return nil, err
 	}
+	sess.claims = rc.Claims
 
 	id, err := s.identityFor(ctx, sess)
 	if err != nil {

@@ -85,11 +85,11 @@ func TestRefreshBadToken(t *testing.T) {
 		{name: "signed by another key", code: "invalid_grant", token: func(r *rig) string {
 			rt := r.login("tess", pwPupil).RefreshToken
 			var c refreshClaims
-			if _, err := r.srv.parser().ParseWithClaims(rt, &c, r.srv.keys.keyFunc); err != nil {
+			if _, err := r.srv.parser().ParseWithClaims(rt, &c, r.srv.keys.keyFunc(context.Background())); err != nil {
 				r.t.Fatal(err)
 			}
 			tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-			tok.Header["kid"] = r.srv.keys.signKID
+			tok.Header["kid"] = r.srv.keys.currentKID()
 			s, err := tok.SignedString(otherKey)
 			if err != nil {
 				r.t.Fatal(err)
@@ -186,7 +186,7 @@ func TestSigningKeyStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.keys) != 1 || st.keys[0].KID != a.keys.signKID {
+	if len(st.keys) != 1 || st.keys[0].KID != a.keys.currentKID() {
 		t.Fatalf("stored keys %v, want the one in use", st.keys)
 	}
 	if _, err := parseKey(st.keys[0].PrivatePEM); err != nil {
@@ -197,7 +197,7 @@ func TestSigningKeyStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.keys.signKID != a.keys.signKID || len(st.keys) != 1 {
+	if b.keys.currentKID() != a.keys.currentKID() || len(st.keys) != 1 {
 		t.Fatal("second start did not reuse the stored key")
 	}
 
@@ -212,10 +212,10 @@ func TestSigningKeyStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.parseAccess(tok); err != nil {
+	if _, err := c.parseAccess(ctx, tok); err != nil {
 		t.Errorf("token of the stored key: %v", err)
 	}
-	if c.keys.signKID == a.keys.signKID {
+	if c.keys.currentKID() == a.keys.currentKID() {
 		t.Error("the injected key does not sign")
 	}
 }

@@ -1,7 +1,11 @@
-// Package auth is opensom's OAuth2 authorization server: the token endpoint
-// (as a pipeline of parse, client authentication and one grant per
-// grant_type), the signing keys, and the bearer check the REST layer runs
-// on every call. It talks to storage only through school.Store.
+// Package auth is opensom's OAuth2 and OpenID Connect authorization
+// server: the authorize endpoint and the login pages behind it (shaped
+// like the real service's Wicket pages, so scraping clients work), the
+// token endpoint (as a pipeline of parse, client authentication and one
+// grant per grant_type), discovery, JWKS, userinfo, revocation,
+// introspection and logout, the signing keys, and the bearer check the
+// REST layer runs on every call. It talks to storage only through
+// school.Store.
 package auth
 
 import (
@@ -11,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +29,9 @@ type Client struct {
 	// SecretHash is a passwd hash of the client secret. Empty means the
 	// client is public: no secret is checked and any given is ignored.
 	SecretHash   string
-	RedirectURIs []string // for the authorize endpoint
+	RedirectURIs []string // for the authorize endpoint, matched exactly
+	// PostLogoutRedirectURIs are where /oauth2/logout may send the user.
+	PostLogoutRedirectURIs []string
 }
 
 // The client id the old app and every password-grant client send.
@@ -39,6 +46,8 @@ func KnownClients() []Client {
 		{
 			ID:           "somtoday-leerling-native",
 			RedirectURIs: []string{"somtoday://nl.topicus.somtoday.leerling/oauth/callback"},
+			PostLogoutRedirectURIs: []string{
+				"somtoday://nl.topicus.somtoday.leerling/oauth/logout"},
 		},
 		{
 			ID:           "somtoday-leerling-web",
@@ -71,6 +80,20 @@ type Options struct {
 	Key *rsa.PrivateKey
 	// Metrics counts grants and failed logins; nil counts nothing.
 	Metrics Metrics
+	// KeyRotation is the age after which a new signing key is made and
+	// signs from then on; zero never rotates. Old keys verify until the
+	// tokens they signed have expired.
+	KeyRotation time.Duration
+	// CombinedLogin lists the school UUIDs whose login page asks for
+	// username and password on one page; the others ask on two.
+	CombinedLogin []string
+	// Limiter limits the token endpoint and the login pages per client
+	// address; nil is an in-memory limiter at RateLimit.
+	Limiter   Limiter
+	RateLimit RateLimit // zero: DefaultRateLimit
+	// TrustForwardedFor takes the client address from X-Forwarded-For;
+	// only behind a proxy that sets it, or anyone picks their address.
+	TrustForwardedFor bool
 }
 
 // Server is the authorization server. It is safe for concurrent use.
@@ -91,6 +114,10 @@ type Server struct {
 	grants     map[string]grantFunc
 	cache      *verifyCache
 	metrics    Metrics
+	seal       sealer
+	combined   map[string]bool
+	limiter    Limiter
+	trustXFF   bool
 
 	// Password work goes through these so tests can count it.
 	burn   func(password string, p passwd.Params)
@@ -147,25 +174,81 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		s.clients[c.ID] = c
 	}
 
-	keys, err := loadKeys(ctx, o.Store, o.Key, s.now)
+	s.combined = make(map[string]bool, len(o.CombinedLogin))
+	for _, u := range o.CombinedLogin {
+		s.combined[u] = true
+	}
+	s.limiter, s.trustXFF = o.Limiter, o.TrustForwardedFor
+	if s.limiter == nil {
+		s.limiter = NewMemoryLimiter(o.RateLimit)
+	}
+
+	keys, err := loadKeys(ctx, o.Store, s.now, s.log, keyOptions{
+		injected:    o.Key,
+		rotateAfter: o.KeyRotation,
+		// A retired key verifies as long as the longest-lived token it
+		// signed can be valid, and a minute for clocks that differ.
+		keepFor: max(s.refreshTTL, s.accessTTL) + time.Minute,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
 	s.keys = keys
 
-	// The seam for later grants: authorization_code registers here.
+	if s.seal, err = newSealer(ctx, o.Store); err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+
 	s.grants = map[string]grantFunc{
-		"password":      s.passwordGrant,
-		"refresh_token": s.refreshGrant,
+		"password":           s.passwordGrant,
+		"refresh_token":      s.refreshGrant,
+		"authorization_code": s.codeGrant,
 	}
 	return s, nil
 }
 
-// Register mounts the endpoints on mux. The token endpoint takes every
-// method so that a GET gets the JSON 405 of the OAuth2 error shape rather
-// than the mux's plain-text one.
+// Register mounts the endpoints on mux. The OAuth2 endpoints take every
+// method so that a wrong one gets the JSON 405 of the OAuth2 error shape
+// rather than the mux's plain-text one. The login pages sit at the root,
+// where the real service has them: GET / with ?auth= is the login page,
+// without it the school list; the form posts go to Wicket-style paths
+// such as /?0-1.-panel-signInForm&auth=... and /login?2-1.-passwordForm.
 func (s *Server) Register(mux *http.ServeMux) {
-	mux.HandleFunc(tokenRoute, s.handleToken)
+	mux.HandleFunc(tokenRoute, s.limited(s.handleToken, true))
+	mux.HandleFunc(authorizeRoute, s.handleAuthorize)
+	mux.HandleFunc("GET "+discoveryRoute, s.handleDiscovery)
+	mux.HandleFunc("GET "+jwksRoute, s.handleJWKS)
+	mux.HandleFunc(userinfoRoute, s.handleUserinfo)
+	mux.HandleFunc(revokeRoute, s.handleRevoke)
+	mux.HandleFunc(introspectRoute, s.handleIntrospect)
+	mux.HandleFunc(logoutRoute, s.handleLogout)
+
+	mux.HandleFunc("GET /{$}", s.limited(s.handleLoginPage, false))
+	mux.HandleFunc("POST /{$}", s.limited(s.handleLoginPost, false))
+	mux.HandleFunc("POST /{wicket}", s.limited(s.handleLoginPost, false))
+	mux.HandleFunc("GET /login", s.limited(s.handlePasswordPage, false))
+	mux.HandleFunc("POST /login", s.limited(s.handleLoginPost, false))
+}
+
+// limited runs h unless the client's address is over its rate; then it
+// answers 429 with Retry-After, in the token endpoint's JSON shape or as
+// a page.
+func (s *Server) limited(h http.HandlerFunc, token bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ok, wait := s.limiter.Allow(clientAddr(r, s.trustXFF), s.now())
+		if ok {
+			h(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
+		if token {
+			outcome := s.writeToken(w, nil, errTooMany)
+			s.metrics.Grant("unknown", outcome)
+			return
+		}
+		s.page(w, http.StatusTooManyRequests, pageData{Title: "Even geduld",
+			Message: "Te veel verzoeken vanaf dit adres. Probeer het zo opnieuw."})
+	}
 }
 
 func or[T comparable](v, def T) T {

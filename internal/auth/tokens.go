@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -58,21 +59,29 @@ type accessClaims struct {
 
 // refreshClaims are few on purpose: the stored row is the truth, the JWT
 // only has to be unique, expire and name its client (SJS reads client_id).
+// Claims carries the id token claims asked for at login through every
+// rotation, so that the row needs no column for them.
 type refreshClaims struct {
 	registered
 	Use      string `json:"token_use"`
 	ClientID string `json:"client_id"`
 	FamilyID string `json:"family_id"`
+	Claims   string `json:"claims,omitempty"`
 }
 
-// idClaims are the OIDC id token of spec 2.7.
+// idClaims are the OIDC id token of spec 2.7. The four person claims are
+// left out when a claims parameter asked for others only.
 type idClaims struct {
 	registered
-	GivenName   string `json:"given_name"`
-	OrgName     string `json:"orgname"`
-	Affiliation string `json:"affiliation"`
+	Nonce    string `json:"nonce,omitempty"`
+	AuthTime int64  `json:"auth_time,omitempty"`
+	// SID is the refresh family: logout with this id token ends it.
+	SID         string `json:"sid,omitempty"`
+	GivenName   string `json:"given_name,omitempty"`
+	OrgName     string `json:"orgname,omitempty"`
+	Affiliation string `json:"affiliation,omitempty"`
 	// Leerlingen is a JSON document inside a string, as the real IdP sends.
-	Leerlingen string `json:"leerlingen"`
+	Leerlingen string `json:"leerlingen,omitempty"`
 }
 
 // session is who a grant issues tokens to.
@@ -82,6 +91,11 @@ type session struct {
 	clientID string
 	familyID string
 	scope    string
+	// claims are the id token claims asked for ("" is all of them), nonce
+	// and authTime come from the authorize call of a code grant.
+	claims   string
+	nonce    string
+	authTime time.Time
 }
 
 func subjectOf(sc school.School, acc school.Account) string {
@@ -122,6 +136,7 @@ func (s *Server) refreshToken(sess session, scope string, now time.Time) (
 		Use:      useRefresh,
 		ClientID: sess.clientID,
 		FamilyID: sess.familyID,
+		Claims:   sess.claims,
 	})
 	if err != nil {
 		return "", school.RefreshToken{}, err
@@ -140,7 +155,7 @@ func (s *Server) refreshToken(sess session, scope string, now time.Time) (
 }
 
 func (s *Server) idToken(sess session, id identity, now time.Time) (string, error) {
-	return s.keys.signToken(idClaims{
+	c := idClaims{
 		registered: registered{
 			Issuer:    s.publicURL,
 			Subject:   subjectOf(sess.school, sess.account),
@@ -148,20 +163,36 @@ func (s *Server) idToken(sess session, id identity, now time.Time) (string, erro
 			ExpiresAt: jwt.NewNumericDate(now.Add(s.accessTTL)),
 			IssuedAt:  jwt.NewNumericDate(now),
 		},
-		GivenName:   id.givenName,
-		OrgName:     sess.school.Name,
-		Affiliation: id.affiliation,
-		Leerlingen:  id.pupilsJSON,
-	})
+		Nonce: sess.nonce,
+		SID:   sess.familyID,
+	}
+	if !sess.authTime.IsZero() {
+		c.AuthTime = sess.authTime.Unix()
+	}
+	person := personClaims(sess.school, id)
+	for _, name := range claimNames(sess.claims) {
+		switch name {
+		case claimGivenName:
+			c.GivenName = person[name]
+		case claimOrgName:
+			c.OrgName = person[name]
+		case claimAffiliation:
+			c.Affiliation = person[name]
+		case claimLeerlingen:
+			c.Leerlingen = person[name]
+		}
+	}
+	return s.keys.signToken(c)
 }
 
 var errWrongUse = errors.New("token is not of the expected kind")
 
 // parseAccess verifies an access token's signature, issuer, audience and
 // lifetime.
-func (s *Server) parseAccess(raw string) (accessClaims, error) {
+func (s *Server) parseAccess(ctx context.Context, raw string) (accessClaims, error) {
 	var c accessClaims
-	_, err := s.parser(jwt.WithAudience(s.publicURL)).ParseWithClaims(raw, &c, s.keys.keyFunc)
+	_, err := s.parser(jwt.WithAudience(s.publicURL)).ParseWithClaims(raw, &c,
+		s.keys.keyFunc(ctx))
 	if err != nil {
 		return accessClaims{}, fmt.Errorf("parse access token: %w", err)
 	}
@@ -171,9 +202,9 @@ func (s *Server) parseAccess(raw string) (accessClaims, error) {
 	return c, nil
 }
 
-func (s *Server) parseRefresh(raw string) (refreshClaims, error) {
+func (s *Server) parseRefresh(ctx context.Context, raw string) (refreshClaims, error) {
 	var c refreshClaims
-	if _, err := s.parser().ParseWithClaims(raw, &c, s.keys.keyFunc); err != nil {
+	if _, err := s.parser().ParseWithClaims(raw, &c, s.keys.keyFunc(ctx)); err != nil {
 		return refreshClaims{}, fmt.Errorf("parse refresh token: %w", err)
 	}
 	if c.Use != useRefresh {
