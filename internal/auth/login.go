@@ -347,7 +347,7 @@ func (s *Server) schoolList(w http.ResponseWriter, r *http.Request, auth string)
 	}
 
 	d := pageData{Title: "Kies je school", Kind: "pick", Auth: auth, Term: term,
-		More: len(found) > maxPicked,
+		More:   len(found) > maxPicked,
 		Search: "./?0-1.-panel-organisatieSearchField&auth=" + url.QueryEscape(auth)}
 	if auth == "" {
 		d.Message = "Inloggen begint in je app. Hieronder staan de scholen van deze server."

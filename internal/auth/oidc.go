@@ -49,9 +49,9 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 			"client_secret_post"},
 		"claims_supported": append([]string{"sub", "iss", "aud", "exp", "iat",
 			"auth_time", "nonce", "sid"}, personClaimNames...),
-		"claims_parameter_supported":                    true,
-		"request_parameter_supported":                   false,
-		"request_uri_parameter_supported":               false,
+		"claims_parameter_supported":                     true,
+		"request_parameter_supported":                    false,
+		"request_uri_parameter_supported":                false,
 		"authorization_response_iss_parameter_supported": true,
 		"prompt_values_supported":                        []string{"login", "none"},
 		"ui_locales_supported":                           []string{"nl-NL"},
@@ -171,4 +171,3 @@ func (s *Server) jsonFault(w http.ResponseWriter, route string, err error) {
 	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error",
 		"error_description": "The server could not handle the request"})
 }
-
