@@ -35,6 +35,9 @@ type Config struct {
 	LockFor         time.Duration
 	ShutdownTimeout time.Duration
 	LogFormat       string // "text" or "json"
+	// AnswerCacheMiB bounds the cache of finished REST answers; 0 turns it
+	// off.
+	AnswerCacheMiB int
 }
 
 // Default is the configuration with nothing set.
@@ -51,6 +54,7 @@ func Default() Config {
 		LockFor:         15 * time.Minute,
 		ShutdownTimeout: 15 * time.Second,
 		LogFormat:       "text",
+		AnswerCacheMiB:  64,
 	}
 }
 
@@ -77,6 +81,8 @@ func (c *Config) Register(fs *flag.FlagSet) *Env {
 	e.dur(fs, &c.ShutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT",
 		"time given to requests in flight at shutdown")
 	e.str(fs, &c.LogFormat, "log-format", "LOG_FORMAT", "text or json")
+	e.int(fs, &c.AnswerCacheMiB, "answer-cache", "ANSWER_CACHE",
+		"MiB of finished REST answers kept for repeated requests; 0 turns it off")
 	return e
 }
 
@@ -171,6 +177,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("max-attempts: must be at least 1, got %d", c.MaxAttempts))
+	}
+	if c.AnswerCacheMiB < 0 || c.AnswerCacheMiB > 1<<14 {
+		errs = append(errs, fmt.Errorf("answer-cache: want 0 to 16384 MiB, got %d", c.AnswerCacheMiB))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format: want text or json, got %q", c.LogFormat))

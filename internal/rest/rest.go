@@ -7,9 +7,11 @@ package rest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +33,9 @@ type Options struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	PublicURL string // origin of every href; no trailing slash
+	// CacheBytes bounds the cache of finished answers; 0 takes 64 MiB and a
+	// negative value turns the cache off.
+	CacheBytes int
 }
 
 // Handler serves /rest/v1/ and /organisaties.json.
@@ -41,6 +46,7 @@ type Handler struct {
 	now    func() time.Time
 	base   string
 	routes []route
+	cache  *answerCache
 }
 
 // New builds the handler and its route table.
@@ -48,6 +54,12 @@ func New(o Options) *Handler {
 	h := &Handler{store: o.Store, auth: o.Auth, log: o.Log, now: o.Now,
 		base: strings.TrimRight(o.PublicURL, "/")}
 	h.routes = h.table()
+	switch {
+	case o.CacheBytes == 0:
+		h.cache = newAnswerCache(64 << 20)
+	case o.CacheBytes > 0:
+		h.cache = newAnswerCache(o.CacheBytes)
+	}
 	return h
 }
 
@@ -99,6 +111,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	key, err := h.cacheKey(r, p, f)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if a, ok := h.cache.get(key); ok {
+		a.writeTo(w)
+		return
+	}
+
 	v, err := access.Resolve(r.Context(), h.store, p.SchoolID, p.AccountID)
 	if err != nil {
 		h.fail(w, r, f, authError(err))
@@ -106,9 +128,47 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	c := &call{v: v, params: params, query: cleanQuery(r.URL.Query()), format: f, r: r}
-	if err := rt.serve(w, c); err != nil {
-		h.fail(w, r, f, err)
+	out := w
+	var capt *capture
+	if key != "" {
+		capt = &capture{ResponseWriter: w}
+		out = capt
 	}
+	if err := rt.serve(out, c); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if capt != nil && capt.status == http.StatusOK {
+		h.cache.put(key, &cachedAnswer{body: capt.body,
+			contentType:  w.Header().Get("Content-Type"),
+			contentRange: w.Header().Get("Content-Range")})
+	}
+}
+
+// cacheKey names everything that shapes a GET answer: who asks (school and
+// account, which fix what they may read), the data version, the minute
+// (answers say whether a year is current or a lesson is past, so they may
+// be at most a minute behind the clock), the format, the path, the query
+// and the Range window. "" means: do not cache.
+func (h *Handler) cacheKey(r *http.Request, p auth.Principal, f format) (string, error) {
+	if h.cache == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return "", nil
+	}
+	ver, err := h.store.DataVersion(r.Context())
+	if err != nil {
+		return "", fmt.Errorf("load data version: %w", err)
+	}
+	win := parseRange(r.Header.Get("Range"))
+	b := make([]byte, 0, 128+len(r.URL.RawQuery))
+	for _, n := range []int64{int64(p.SchoolID), int64(p.AccountID), ver,
+		h.now().Unix() / 60, int64(f), int64(win.first), int64(win.last)} {
+		b = strconv.AppendInt(b, n, 10)
+		b = append(b, '|')
+	}
+	b = append(b, r.URL.EscapedPath()...)
+	b = append(b, '?')
+	b = append(b, r.URL.RawQuery...)
+	return string(b), nil
 }
 
 func authError(err error) error {

@@ -42,7 +42,7 @@ func (h *Handler) resultatenVoorLeerling(w http.ResponseWriter, c *call) error {
 		return err
 	}
 	h.write(w, c.format, http.StatusOK, contentRange(win.first, len(items), total),
-		list[resultaat]{Items: items})
+		&gradeList{Items: items})
 	return nil
 }
 
@@ -65,7 +65,7 @@ func (h *Handler) resultaatByID(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
-	h.write(w, c.format, http.StatusOK, "", items[0])
+	h.write(w, c.format, http.StatusOK, "", &items[0])
 	return nil
 }
 

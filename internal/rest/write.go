@@ -8,35 +8,38 @@ import (
 	"sync"
 )
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bufPool holds answer buffers; a grades page is ~180 KB, and reusing the
+// buffer keeps that from becoming garbage on every request.
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 64<<10)
+	return &b
+}}
+
+const internalErrorJSON = `{"code":500,"reason":"Internal Server Error",` +
+	`"message":"Internal server error","applicationErrorParameters":{}}`
 
 // write encodes v as the negotiated format and writes it with status and,
 // when not empty, a Content-Range header.
 func (h *Handler) write(w http.ResponseWriter, f format, status int, contentRange string, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
+	bp := bufPool.Get().(*[]byte)
+	body, err := encodeJSON((*bp)[:0], v)
 	defer func() {
-		if buf.Cap() <= 1<<20 {
-			bufPool.Put(buf)
+		if cap(body) <= 1<<20 {
+			*bp = body[:0]
+			bufPool.Put(bp)
 		}
 	}()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err != nil {
 		h.log.Error("encode answer", "err", err)
 		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"code":500,"reason":"Internal Server Error",` +
-			`"message":"Internal server error","applicationErrorParameters":{}}`)
+		body = append(body[:0], internalErrorJSON...)
 	}
-	body := buf.Bytes()
 	hdr := w.Header()
+	out := body
 	if f == formatXML {
-		x, err := jsonToXML(body)
-		if err != nil {
+		if out, err = jsonToXML(body); err != nil {
 			h.log.Error("convert answer to xml", "err", err)
 		}
-		body = x
 		hdr.Set("Content-Type", "application/xml;charset=UTF-8")
 	} else {
 		hdr.Set("Content-Type", "application/json;charset=UTF-8")
@@ -44,7 +47,20 @@ func (h *Handler) write(w http.ResponseWriter, f format, status int, contentRang
 	if contentRange != "" {
 		hdr.Set("Content-Range", contentRange)
 	}
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr.Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	_, _ = w.Write(out)
+}
+
+// encodeJSON appends v's JSON and a newline to b: by v's own encoder when
+// it has one, else by encoding/json (without HTML escaping).
+func encodeJSON(b []byte, v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		return append(a.appendJSON(b), '\n'), nil
+	}
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return buf.Bytes(), err
 }

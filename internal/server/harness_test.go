@@ -63,12 +63,15 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is one running opensom on a fresh in-memory store.
 type env struct {
-	url   string
-	clock *clock
-	store school.Store
+	url     string
+	handler http.Handler
+	clock   *clock
+	store   school.Store
 }
 
-func start(t testing.TB, w *school.World, now time.Time) *env {
+// start runs opensom on w with the clock at now; tune may change the
+// configuration first.
+func start(t testing.TB, w *school.World, now time.Time, tune ...func(*config.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	// Server errors show in the test's output; client mistakes stay quiet.
@@ -85,6 +88,9 @@ func start(t testing.TB, w *school.World, now time.Time) *env {
 	cfg := config.Default()
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.PublicURL = "http://" + srv.Listener.Addr().String()
+	for _, f := range tune {
+		f(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +102,7 @@ func start(t testing.TB, w *school.World, now time.Time) *env {
 	srv.Config.Handler = h
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{url: srv.URL, clock: clk, store: st}
+	return &env{url: srv.URL, handler: h, clock: clk, store: st}
 }
 
 // tokenAnswer is the token endpoint's success body.
