@@ -85,6 +85,13 @@ type rig struct {
 
 func newRig(t testing.TB) *rig {
 	t.Helper()
+	return newRigWith(t, publicURL, nil)
+}
+
+// newRigWith builds a rig whose server has the given public URL, after
+// edit has changed its options.
+func newRigWith(t testing.TB, public string, edit func(*Options)) *rig {
+	t.Helper()
 	st := newFakeStore()
 	seed(t, st)
 	clk := &clock{t: time.Date(2024, 3, 4, 9, 0, 0, 0, school.Amsterdam)}
@@ -95,7 +102,7 @@ func newRig(t testing.TB) *rig {
 	}
 	clients := append(KnownClients(), Client{ID: confidentialID, SecretHash: secretHash})
 	metrics := &countMetrics{grants: map[string]int{}, failed: map[string]int{}}
-	srv, err := New(context.Background(), Options{
+	o := Options{
 		Metrics:      metrics,
 		Store:        st,
 		Now:          clk.now,
@@ -110,7 +117,12 @@ func newRig(t testing.TB) *rig {
 		Clients:      clients,
 		BurnCost:     passwd.Demo,
 		Key:          sharedKey(t),
-	})
+	}
+	o.PublicURL = public
+	if edit != nil {
+		edit(&o)
+	}
+	srv, err := New(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
