@@ -16,6 +16,7 @@ import (
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/demo"
 	"github.com/opensom/opensom/internal/httpx"
+	"github.com/opensom/opensom/internal/metrics"
 	"github.com/opensom/opensom/internal/rest"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/store/sqlstore"
@@ -37,7 +38,7 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger,
 	if !empty {
 		return st, nil
 	}
-	w, err := demo.Generate(demo.Options{Seed: cfg.Seed, Now: now})
+	w, err := demo.Generate(demo.Options{Seed: cfg.Seed, Now: now, Scale: cfg.Scale})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("generate demo world: %w", err)
@@ -46,7 +47,7 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger,
 		st.Close()
 		return nil, fmt.Errorf("import demo world: %w", err)
 	}
-	log.Info("filled empty database with the demo world", "seed", cfg.Seed,
+	log.Info("filled empty database with the demo world", "seed", cfg.Seed, "scale", cfg.Scale,
 		"schools", len(w.Schools), "pupils", len(w.Pupils), "lessons", len(w.Lessons),
 		"grades", len(w.Grades))
 	return st, nil
@@ -64,12 +65,29 @@ type Options struct {
 	// PasswordCost is the cost burnt for an unknown username; it should
 	// match the cost of the stored hashes (passwd.Demo for the demo world).
 	PasswordCost passwd.Params
+	// Metrics collects what /metrics serves; nil makes a fresh set.
+	Metrics *metrics.Metrics
+}
+
+// readier is what /readyz asks of the store: that it answers and that its
+// migrations are current. A store without it is ready while it lives.
+type readier interface {
+	Ready(ctx context.Context) error
 }
 
 // Handler builds the whole HTTP surface on a store: the token endpoint,
 // the REST API and the school list, inside the shared middleware.
 func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	cfg := o.Config
+	m := o.Metrics
+	if m == nil {
+		m = metrics.New()
+	}
+	if ps, ok := o.Store.(metrics.PoolStats); ok {
+		if err := m.WatchPool(ps); err != nil {
+			return nil, fmt.Errorf("watch pool: %w", err)
+		}
+	}
 	cost := o.PasswordCost
 	if cost == (passwd.Params{}) {
 		cost = passwd.Demo
@@ -78,7 +96,7 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 		Store: o.Store, Now: o.Now, Log: o.Log, PublicURL: cfg.PublicURL, OOPURL: cfg.OOPURL,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, RefreshGrace: cfg.RefreshGrace,
 		MaxAttempts: cfg.MaxAttempts, LockFor: cfg.LockFor, Clients: auth.KnownClients(),
-		BurnCost: cost, Key: o.Key,
+		BurnCost: cost, Key: o.Key, Metrics: m,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start auth: %w", err)
@@ -87,5 +105,37 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	as.Register(mux)
 	rest.New(rest.Options{Store: o.Store, Auth: as, Log: o.Log, Now: o.Now,
 		PublicURL: cfg.PublicURL}).Register(mux)
-	return httpx.Wrap(mux, o.Log, o.Now), nil
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writePlain(w, http.StatusOK, "ok")
+	})
+	mux.HandleFunc("GET /readyz", readyz(o.Store, o.Log))
+	mux.Handle("GET /metrics", m.Handler())
+	return httpx.Wrap(mux, o.Log, o.Now, m), nil
+}
+
+// readyz answers 200 when the store answers and is migrated, 503 with a
+// fixed text otherwise; the cause goes to the log, not to the prober.
+func readyz(st school.Store, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rd, ok := st.(readier)
+		if !ok {
+			writePlain(w, http.StatusOK, "ok")
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := rd.Ready(ctx); err != nil {
+			log.Warn("not ready", "err", err, "route", "/readyz")
+			writePlain(w, http.StatusServiceUnavailable, "not ready")
+			return
+		}
+		writePlain(w, http.StatusOK, "ok")
+	}
+}
+
+func writePlain(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body + "\n"))
 }
