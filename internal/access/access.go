@@ -101,8 +101,10 @@ type Permission struct {
 // holds it: "TYPE:OPS:INSTANCE(id)".
 func (v Viewer) Permissions(apiType string, id school.ID) []Permission {
 	ops := v.Operations(apiType)
-	inst := "INSTANCE(" + strconv.FormatInt(int64(id), 10) + ")"
-	full := apiType + ":" + joinOps(ops) + ":" + inst
+	prefix := apiType + ":" + joinOps(ops) + ":"
+	full := prefix + "INSTANCE(" + strconv.FormatInt(int64(id), 10) + ")"
+	// The instance is the tail of the full text: one string, not two.
+	inst := full[len(prefix):]
 	return []Permission{{Full: full, Type: apiType, Operations: ops, Instances: []string{inst}}}
 }
 

@@ -152,6 +152,9 @@ func (h *Handler) resultaat(v access.Viewer, g school.Grade, extra map[string]bo
 	}
 	for _, name := range gradeAdditionals {
 		if extra[name] {
+			if r.Additional == nil {
+				r.Additional = make(additional, 0, len(gradeAdditionals))
+			}
 			r.Additional = append(r.Additional, kv{name, gradeAdditional(name, g)})
 		}
 	}

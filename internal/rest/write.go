@@ -5,15 +5,33 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 )
 
-// bufPool holds answer buffers; a grades page is ~180 KB, and reusing the
-// buffer keeps that from becoming garbage on every request.
-var bufPool = sync.Pool{New: func() any {
-	b := make([]byte, 0, 64<<10)
-	return &b
-}}
+// buffers is a free list of answer buffers. A grades page is ~180 KB;
+// reusing its buffer keeps that from becoming garbage on every request.
+// A channel rather than a sync.Pool, because a pool is emptied at every
+// garbage collection and each refill grows a buffer from scratch.
+var buffers = make(chan *[]byte, 32)
+
+func getBuffer() *[]byte {
+	select {
+	case b := <-buffers:
+		return b
+	default:
+		b := make([]byte, 0, 64<<10)
+		return &b
+	}
+}
+
+func putBuffer(b *[]byte) {
+	if cap(*b) > 1<<20 {
+		return // an outsized answer; let it go
+	}
+	select {
+	case buffers <- b:
+	default:
+	}
+}
 
 const internalErrorJSON = `{"code":500,"reason":"Internal Server Error",` +
 	`"message":"Internal server error","applicationErrorParameters":{}}`
@@ -21,13 +39,11 @@ const internalErrorJSON = `{"code":500,"reason":"Internal Server Error",` +
 // write encodes v as the negotiated format and writes it with status and,
 // when not empty, a Content-Range header.
 func (h *Handler) write(w http.ResponseWriter, f format, status int, contentRange string, v any) {
-	bp := bufPool.Get().(*[]byte)
+	bp := getBuffer()
 	body, err := encodeJSON((*bp)[:0], v)
 	defer func() {
-		if cap(body) <= 1<<20 {
-			*bp = body[:0]
-			bufPool.Put(bp)
-		}
+		*bp = body[:0]
+		putBuffer(bp)
 	}()
 	if err != nil {
 		h.log.Error("encode answer", "err", err)

@@ -26,21 +26,44 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
-// scanGrade reads gradeColumns, then extra, from one row.
-func scanGrade(sc scanner, g *school.Grade, extra ...any) error {
-	var entered int64
-	dest := []any{
-		&g.ID, &g.SchoolID, &g.PupilID, &g.SubjectID, &g.ColumnID, &g.CijferColumnID,
-		&g.CompositeColumnID, &g.Type, &g.Tenths, &g.HasValue, &g.Current, &g.Label,
-		&entered, &g.Weight, &g.ExamWeight, &g.Period, &g.StudyYear, &g.Description, &g.Seq,
-		&g.TestKind, &g.NotCounting, &g.NotMade, &g.Exempt, &g.ResitType, &g.ResitNumber,
-		&g.InExam, &g.InProgress, &g.ReportTenths, &g.HasReportTenths,
-	}
-	if err := sc.Scan(append(dest, extra...)...); err != nil {
+// scanGrade reads gradeColumns from one row.
+func scanGrade(sc scanner, g *school.Grade) error {
+	gs := newGradeScan()
+	if err := gs.scan(sc); err != nil {
 		return err
 	}
-	g.Entered = fromMillis(entered)
+	*g = gs.grade()
 	return nil
+}
+
+// gradeScan holds the scan targets of one grade row, so that a list can
+// scan every row into the same targets instead of making them per row.
+type gradeScan struct {
+	g       school.Grade
+	entered int64
+	dest    []any
+}
+
+func newGradeScan() *gradeScan {
+	s := &gradeScan{}
+	g := &s.g
+	s.dest = []any{
+		(*int64)(&g.ID), (*int64)(&g.SchoolID), (*int64)(&g.PupilID), (*int64)(&g.SubjectID),
+		(*int64)(&g.ColumnID), (*int64)(&g.CijferColumnID), (*int64)(&g.CompositeColumnID),
+		&g.Type, &g.Tenths, &g.HasValue, &g.Current, &g.Label, &s.entered, &g.Weight,
+		&g.ExamWeight, &g.Period, &g.StudyYear, &g.Description, &g.Seq, &g.TestKind,
+		&g.NotCounting, &g.NotMade, &g.Exempt, &g.ResitType, &g.ResitNumber, &g.InExam,
+		&g.InProgress, &g.ReportTenths, &g.HasReportTenths,
+	}
+	return s
+}
+
+func (s *gradeScan) scan(sc scanner) error { return sc.Scan(s.dest...) }
+
+func (s *gradeScan) grade() school.Grade {
+	g := s.g
+	g.Entered = fromMillis(s.entered)
+	return g
 }
 
 // Grade loads one grade of a school.
@@ -83,11 +106,12 @@ func (s *Store) Grades(ctx context.Context, q school.GradeQuery) ([]school.Grade
 		}
 		defer rows.Close()
 		grades = make([]school.Grade, 0, min(max(q.Page.Limit, 0), 1000))
+		gs := newGradeScan()
 		for rows.Next() {
-			grades = append(grades, school.Grade{})
-			if err := scanGrade(rows, &grades[len(grades)-1]); err != nil {
+			if err := gs.scan(rows); err != nil {
 				return err
 			}
+			grades = append(grades, gs.grade())
 		}
 		if err := rows.Err(); err != nil {
 			return err
