@@ -321,3 +321,20 @@ func (r *rig) noSecretsLogged(secrets ...string) {
 		}
 	}
 }
+
+// post sends a form to another endpoint than the token endpoint.
+func (r *rig) post(route string, form url.Values) *httptest.ResponseRecorder {
+	return r.postBasic(route, form, "")
+}
+
+func (r *rig) postBasic(route string, form url.Values, basic string) *httptest.ResponseRecorder {
+	r.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, route, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basic != "" {
+		req.Header.Set("Authorization", basic)
+	}
+	rec := httptest.NewRecorder()
+	r.mux.ServeHTTP(rec, req)
+	return rec
+}
