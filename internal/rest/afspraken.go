@@ -177,16 +177,13 @@ func (h *Handler) loadLessonRefs(c *call, lessons []school.Lesson, withPupils bo
 	if err != nil {
 		return refs, fmt.Errorf("load pupils: %w", err)
 	}
-	for g := range groups {
-		// TODO: one query per group on the page; a batch lookup of group
-		// members would save ~10 round trips on a week of lessons.
-		ids, err := h.store.GroupPupils(ctx, c.v.SchoolID, g)
-		if err != nil {
-			return refs, fmt.Errorf("load group: %w", err)
-		}
-		in := idsToSet(ids)
-		for _, p := range readable {
-			if in[p.ID] {
+	groupsOf, err := h.store.GroupsOfPupils(ctx, c.v.SchoolID, c.v.Pupils())
+	if err != nil {
+		return refs, fmt.Errorf("load groups of pupils: %w", err)
+	}
+	for _, p := range readable {
+		for _, g := range groupsOf[p.ID] {
+			if groups[g] {
 				refs.members[g] = append(refs.members[g], p)
 			}
 		}

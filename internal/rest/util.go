@@ -53,11 +53,3 @@ func sortParam(v, timeField string) (school.Sort, error) {
 	return 0, badRequest("sort %q is not supported; use asc-id, desc-id, asc-%s or desc-%s",
 		v, timeField, timeField)
 }
-
-func idsToSet(ids []school.ID) map[school.ID]bool {
-	m := make(map[school.ID]bool, len(ids))
-	for _, id := range ids {
-		m[id] = true
-	}
-	return m
-}

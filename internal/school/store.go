@@ -120,6 +120,10 @@ type Store interface {
 	StaffMembers(ctx context.Context, schoolID ID, ids []ID) ([]Staff, error)
 	// GroupPupils lists the ids of the pupils in a group, by id.
 	GroupPupils(ctx context.Context, schoolID, groupID ID) ([]ID, error)
+	// GroupsOfPupils lists, for each of the pupils, the ids of the groups
+	// it is in, ascending; pupils in no group (or of another school) are
+	// left out.
+	GroupsOfPupils(ctx context.Context, schoolID ID, pupilIDs []ID) (map[ID][]ID, error)
 
 	// SchoolYears lists a school's years by start date, then id.
 	SchoolYears(ctx context.Context, schoolID ID) ([]SchoolYear, error)

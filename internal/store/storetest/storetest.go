@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) school.Store) {
 		{"LessonWindow", testLessonWindow},
 		{"LessonOrder", testLessonOrder},
 		{"PupilsTaughtBy", testPupilsTaughtBy},
+		{"GroupsOfPupils", testGroupsOfPupils},
 		{"Subjects", testSubjects},
 		{"RefreshRotation", testRefreshRotation},
 		{"RefreshConcurrent", testRefreshConcurrent},
