@@ -268,7 +268,7 @@ func TestLogout(t *testing.T) {
 	w.clock.advance(2 * time.Hour) // the hint has expired: still good for logout
 	out := w.do(t, "GET", logoutRoute+"?"+url.Values{"id_token_hint": {a.IDToken},
 		"post_logout_redirect_uri": {"somtoday://nl.topicus.somtoday.leerling/oauth/logout"},
-		"state": {"s1"}}.Encode(), nil)
+		"state":                    {"s1"}}.Encode(), nil)
 	if out.status != 302 || !strings.HasPrefix(out.location,
 		"somtoday://nl.topicus.somtoday.leerling:443/oauth/logout?state=s1") {
 		t.Fatalf("logout: %d %q", out.status, out.location)
