@@ -168,11 +168,8 @@ func scanSubject(sc scanner, x *school.Subject) error {
 	return sc.Scan(&x.ID, &x.SchoolID, &x.UUID, &x.Abbrev, &x.Name)
 }
 
-// Subjects lists a school's subjects by abbreviation, then id.
-//
-// TODO: on PostgreSQL the abbreviation order follows the database collation,
-// SQLite's is by bytes; until the PostgreSQL schema says COLLATE "C", the two
-// backends may page subjects differently.
+// Subjects lists a school's subjects by abbreviation (by bytes, on either
+// backend), then id.
 func (s *Store) Subjects(ctx context.Context, schoolID school.ID,
 	p school.Page) ([]school.Subject, int, error) {
 	var (
@@ -187,7 +184,7 @@ func (s *Store) Subjects(ctx context.Context, schoolID school.ID,
 		limit, largs := window(p)
 		var err error
 		out, err = queryList(ctx, tx, s.d, scanSubject,
-			subjectColumns+from+` ORDER BY abbrev, id`+limit,
+			subjectColumns+from+` ORDER BY abbrev`+s.d.bytewise+`, id`+limit,
 			append([]any{int64(schoolID)}, largs...)...)
 		return err
 	})

@@ -1,7 +1,11 @@
 // Package sqlstore is opensom's one SQL implementation of school.Store. It
-// runs on SQLite through the pure-Go driver modernc.org/sqlite; the queries
-// are written once and a small dialect rewrites them, so that PostgreSQL can
-// be added beside it without touching them.
+// runs on SQLite through the pure-Go driver modernc.org/sqlite, and on
+// PostgreSQL through pgx (as database/sql driver "pgx"); the queries are
+// written once and a small dialect rewrites them.
+//
+// On PostgreSQL every piece of state lives in the database, and each write
+// that reads first either locks what it read or is one conditional
+// statement, so that several opensom nodes on one database behave as one.
 //
 // Times are stored as UTC unix milliseconds and come back in school.Amsterdam;
 // anything finer than a millisecond is dropped. Dates are stored as
@@ -19,6 +23,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/opensom/opensom/internal/school"
@@ -32,7 +38,8 @@ type Store struct {
 	// fails with SQLITE_BUSY instead of waiting).
 	write *sql.DB
 	// read runs queries concurrently; for :memory: it is write itself,
-	// because every connection to :memory: is a database of its own.
+	// because every connection to :memory: is a database of its own. On
+	// PostgreSQL both are one pool.
 	read *sql.DB
 	d    dialect
 	log  *slog.Logger
@@ -50,24 +57,72 @@ const (
 	pragmaRead   = "&_pragma=query_only(1)"
 )
 
-// Open opens (creating when needed) the database named by dsn: a SQLite file
-// path or ":memory:". It runs the migrations before returning.
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL,
+// a SQLite file path (created when missing) or ":memory:". It runs the
+// migrations before returning.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{d: sqliteDialect, log: log}
-	if err := s.openPools(dsn); err != nil {
+	open := s.openPools
+	if isPostgres(dsn) {
+		s.d, open = postgresDialect, s.openPostgres
+	}
+	if err := open(ctx, dsn); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.write, s.d); err != nil {
+	if err := migrate(ctx, s.write, s.d, log); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", s.d.name, err)
 	}
 	return s, nil
 }
 
-func (s *Store) openPools(dsn string) error {
+// The PostgreSQL pool. Each node holds at most pgMaxConns connections, so
+// N nodes need N*pgMaxConns of the server's max_connections (100 by
+// default). A statement or an idle open transaction that runs longer than
+// its timeout is cancelled by the server, so one stuck request cannot hold
+// row locks for ever; a URL that sets either parameter keeps its own.
+const (
+	pgMaxConns         = 16
+	pgMaxIdleConns     = 8
+	pgConnMaxLifetime  = 30 * time.Minute
+	pgConnMaxIdleTime  = 5 * time.Minute
+	pgStatementTimeout = "30s"
+	pgIdleInTxTimeout  = "60s"
+)
+
+func (s *Store) openPostgres(ctx context.Context, dsn string) error {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// Not err's text: it quotes the URL, and hiding the password of a
+		// URL that does not parse is only best effort.
+		return errors.New("parse database url: not a valid postgres:// URL")
+	}
+	for name, value := range map[string]string{
+		"statement_timeout":                   pgStatementTimeout,
+		"idle_in_transaction_session_timeout": pgIdleInTxTimeout,
+	} {
+		if _, ok := cfg.RuntimeParams[name]; !ok {
+			cfg.RuntimeParams[name] = value
+		}
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(pgMaxConns)
+	db.SetMaxIdleConns(pgMaxIdleConns)
+	db.SetConnMaxLifetime(pgConnMaxLifetime)
+	db.SetConnMaxIdleTime(pgConnMaxIdleTime)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return fmt.Errorf("connect to postgres: %w", err)
+	}
+	s.write, s.read = db, db
+	s.hot.db = db
+	return nil
+}
+
+func (s *Store) openPools(_ context.Context, dsn string) error {
 	if dsn == ":memory:" {
 		db, err := sql.Open("sqlite", ":memory:?"+pragmaCommon+"&_txlock=immediate")
 		if err != nil {
@@ -123,7 +178,7 @@ type querier interface {
 // inRead runs fn in a read transaction, so the queries of one call (a page
 // and its total, rows and their child rows) see one snapshot.
 func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.read.BeginTx(ctx, s.d.readTx)
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}

@@ -1,105 +1,13 @@
 package sqlstore
 
 import (
-	"context"
-	"log/slog"
-	"path/filepath"
+	"strings"
 	"testing"
-
-	"github.com/opensom/opensom/internal/school"
-	"github.com/opensom/opensom/internal/store/storetest"
 )
 
-func openTest(t *testing.T, dsn string) *Store {
-	t.Helper()
-	s, err := Open(context.Background(), dsn, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("open %s: %v", dsn, err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return s
-}
-
-func TestConformance(t *testing.T) {
-	cases := []struct {
-		name string
-		dsn  func(t *testing.T) string
-	}{
-		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "opensom.db") }},
-		{"memory", func(*testing.T) string { return ":memory:" }},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			storetest.Run(t, func(t *testing.T) school.Store {
-				return openTest(t, tc.dsn(t))
-			})
-		})
-	}
-}
-
-func TestMigrationsTwice(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "twice.db")
-	s := openTest(t, path)
-	key := school.SigningKey{KID: "k", PrivatePEM: []byte("x")}
-	if err := s.AddSigningKey(ctx, key); err != nil {
-		t.Fatalf("add key: %v", err)
-	}
-	before := appliedVersions(t, s)
-	ms, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(before) != len(ms) {
-		t.Fatalf("%d migrations recorded, want %d", len(before), len(ms))
-	}
-
-	// Again on the open database, and by opening the file again.
-	if err := migrate(ctx, s.write, s.d); err != nil {
-		t.Fatalf("migrate again: %v", err)
-	}
-	again := openTest(t, path)
-	after := appliedVersions(t, again)
-	if len(after) != len(before) {
-		t.Errorf("after a second run: %v, want %v", after, before)
-	}
-	for v, at := range before {
-		if after[v] != at {
-			t.Errorf("migration %s re-applied: applied_at %d, then %d", v, at, after[v])
-		}
-	}
-	keys, err := again.SigningKeys(ctx)
-	if err != nil || len(keys) != 1 {
-		t.Errorf("data after a second run: %d keys, %v; want the 1 key", len(keys), err)
-	}
-}
-
-func appliedVersions(t *testing.T, s *Store) map[string]int64 {
-	t.Helper()
-	rows, err := s.read.QueryContext(context.Background(),
-		`SELECT version, applied_at FROM schema_migrations`)
-	if err != nil {
-		t.Fatalf("read schema_migrations: %v", err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var v string
-		var at int64
-		if err := rows.Scan(&v, &at); err != nil {
-			t.Fatal(err)
-		}
-		out[v] = at
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+// The conformance suite and the migration tests run from the external
+// package (conformance_test.go), through sqltest; here are the parts that
+// need the package's insides.
 
 func TestDialectQuery(t *testing.T) {
 	cases := []struct {
@@ -119,7 +27,71 @@ func TestDialectQuery(t *testing.T) {
 			}
 		})
 	}
-	if got := postgresDialect.migration("id INTEGER PRIMARY KEY"); got != "id BIGINT PRIMARY KEY" {
-		t.Errorf("postgres migration = %q", got)
+}
+
+func TestDialectMigration(t *testing.T) {
+	cases := []struct {
+		name string
+		d    dialect
+		in   string
+		want string
+	}{
+		{"sqlite keeps types", sqliteDialect, "id INTEGER PRIMARY KEY, v BLOB",
+			"id INTEGER PRIMARY KEY, v BLOB"},
+		{"postgres widens and renames", postgresDialect, "id INTEGER PRIMARY KEY, v BLOB",
+			"id BIGINT PRIMARY KEY, v BYTEA"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.d.migration(tc.in); got != tc.want {
+				t.Errorf("migration(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSplitMigration(t *testing.T) {
+	cases := []struct {
+		file, version, dialect string
+	}{
+		{"0001_schema.sql", "0001_schema.sql", ""},
+		{"0002_auth_codes.postgres.sql", "0002_auth_codes.sql", "postgres"},
+		{"0004_x.sqlite.sql", "0004_x.sql", "sqlite"},
+		{"0005_y.mysql.sql", "0005_y.mysql.sql", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			v, d := splitMigration(tc.file)
+			if v != tc.version || d != tc.dialect {
+				t.Errorf("splitMigration(%q) = %q, %q; want %q, %q", tc.file, v, d,
+					tc.version, tc.dialect)
+			}
+		})
+	}
+}
+
+// Each dialect gets every step once, under the shared name, from its own
+// file where it has one.
+func TestLoadMigrations(t *testing.T) {
+	for _, d := range []dialect{sqliteDialect, postgresDialect} {
+		t.Run(d.name, func(t *testing.T) {
+			ms, err := loadMigrations(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var versions []string
+			for _, m := range ms {
+				versions = append(versions, m.version)
+			}
+			want := "0001_schema.sql 0002_auth_codes.sql 0003_data_version.sql"
+			if got := strings.Join(versions, " "); !strings.HasPrefix(got, want) {
+				t.Errorf("versions %q, want them to start %q", got, want)
+			}
+			secrets := ms[1].sql
+			wantType := map[string]string{"sqlite": "value TEXT", "postgres": "value BYTEA"}[d.name]
+			if !strings.Contains(secrets, wantType) {
+				t.Errorf("%s's 0002 lacks %q:\n%s", d.name, wantType, secrets)
+			}
+		})
 	}
 }

@@ -41,7 +41,7 @@ func (s *Store) Ready(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping readers: %w", err)
 	}
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(s.d)
 	if err != nil {
 		return err
 	}

@@ -190,9 +190,9 @@ func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error
 
 // SigningKeys lists the keys, newest first.
 func (s *Store) SigningKeys(ctx context.Context) ([]school.SigningKey, error) {
-	const q = `
+	q := `
 		SELECT kid, private_pem, created_at FROM signing_keys
-		ORDER BY created_at DESC, kid DESC`
+		ORDER BY created_at DESC, kid` + s.d.bytewise + ` DESC`
 	out, err := queryList(ctx, s.read, s.d, scanKey, q)
 	if err != nil {
 		return nil, fmt.Errorf("load signing keys: %w", err)
@@ -210,7 +210,9 @@ func scanKey(sc scanner, k *school.SigningKey) error {
 	return nil
 }
 
-// AddSigningKey stores a key; a kid already taken is ErrConflict.
+// AddSigningKey stores a key; a kid already taken is ErrConflict. Nodes
+// that start at once on an empty database may each add one: every key is
+// kept, and a node verifies with all of them.
 func (s *Store) AddSigningKey(ctx context.Context, k school.SigningKey) error {
 	_, err := s.write.ExecContext(ctx, s.d.query(`
 		INSERT INTO signing_keys (kid, private_pem, created_at) VALUES (?, ?, ?)`),
@@ -228,20 +230,22 @@ func (s *Store) AddSigningKey(ctx context.Context, k school.SigningKey) error {
 // failed has the zero state.
 func (s *Store) LoginAttempts(ctx context.Context, schoolID school.ID,
 	username string) (school.LoginAttempts, error) {
-	a, err := loadAttempts(ctx, s.read, s.d, schoolID, username)
+	a, err := loadAttempts(ctx, s.read, s.d, "", schoolID, username)
 	if err != nil {
 		return school.LoginAttempts{}, fmt.Errorf("load login attempts: %w", err)
 	}
 	return a, nil
 }
 
-func loadAttempts(ctx context.Context, q querier, d dialect, schoolID school.ID,
+// loadAttempts reads the state of a name; lock is "" or the dialect's
+// forUpdate.
+func loadAttempts(ctx context.Context, q querier, d dialect, lock string, schoolID school.ID,
 	username string) (school.LoginAttempts, error) {
 	var a school.LoginAttempts
 	var locked sql.NullInt64
 	err := q.QueryRowContext(ctx, d.query(`
 		SELECT failures, locked_until FROM login_attempts
-		WHERE school_id = ? AND username = ?`), int64(schoolID), username).
+		WHERE school_id = ? AND username = ?`+lock), int64(schoolID), username).
 		Scan(&a.Failures, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return school.LoginAttempts{}, nil
@@ -252,22 +256,27 @@ func loadAttempts(ctx context.Context, q querier, d dialect, schoolID school.ID,
 
 // FailLogin counts one failure and, when max failures are reached, locks
 // the name until now+lockFor and resets the count. It returns the state
-// after the failure.
+// after the failure. The row is made first when missing and then read
+// under a lock, so failures counted at once on several nodes all count.
 func (s *Store) FailLogin(ctx context.Context, schoolID school.ID, username string,
 	now time.Time, maxFailures int, lockFor time.Duration) (school.LoginAttempts, error) {
 	var a school.LoginAttempts
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		var err error
-		if a, err = loadAttempts(ctx, tx, s.d, schoolID, username); err != nil {
+		_, err := tx.ExecContext(ctx, s.d.query(`
+			INSERT INTO login_attempts (school_id, username, failures, locked_until)
+			VALUES (?, ?, 0, NULL)
+			ON CONFLICT (school_id, username) DO NOTHING`), int64(schoolID), username)
+		if err != nil {
+			return err
+		}
+		if a, err = loadAttempts(ctx, tx, s.d, s.d.forUpdate, schoolID, username); err != nil {
 			return err
 		}
 		a = failed(a, now, maxFailures, lockFor)
 		_, err = tx.ExecContext(ctx, s.d.query(`
-			INSERT INTO login_attempts (school_id, username, failures, locked_until)
-			VALUES (?, ?, ?, ?)
-			ON CONFLICT (school_id, username) DO UPDATE
-			SET failures = excluded.failures, locked_until = excluded.locked_until`),
-			int64(schoolID), username, a.Failures, nullMillis(a.LockedUntil))
+			UPDATE login_attempts SET failures = ?, locked_until = ?
+			WHERE school_id = ? AND username = ?`),
+			a.Failures, nullMillis(a.LockedUntil), int64(schoolID), username)
 		return err
 	})
 	if err != nil {
