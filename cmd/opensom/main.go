@@ -22,6 +22,7 @@ import (
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/server"
+	"github.com/opensom/opensom/internal/store/sqlstore"
 )
 
 const usage = `opensom: a SOMtoday-compatible server.
@@ -29,6 +30,7 @@ const usage = `opensom: a SOMtoday-compatible server.
 Usage:
   opensom serve    [flags]   run the server (fills an empty database with the demo world)
   opensom accounts [flags]   print the demo accounts (--json for JSON)
+  opensom migrate  [flags]   bring the database's schema up to date, then exit
 
 Run "opensom <command> -h" for the flags of a command.
 `
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stdout, stderr)
 	case "accounts":
 		return accounts(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrateDB(ctx, args[1:], stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -121,7 +125,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "db", cfg.DB)
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL,
+		"db", cfg.DBForLog())
 
 	select {
 	case err := <-errc:
@@ -135,6 +140,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// migrateDB runs the migrations and nothing else, so that an upgrade can
+// migrate first and then start nodes of the new version (serve migrates
+// too, but then every node of a fleet races to be the one that does).
+func migrateDB(ctx context.Context, args []string, stderr io.Writer) error {
+	cfg, err := parse("migrate", args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	st, err := sqlstore.Open(ctx, cfg.DB, log)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	log.Info("schema up to date", "db", cfg.DBForLog())
 	return nil
 }
 

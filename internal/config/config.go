@@ -22,7 +22,7 @@ const DefaultSeed = 20240801
 // the same struct.
 type Config struct {
 	Addr      string // listen address
-	DB        string // SQLite file, or ":memory:"
+	DB        string // SQLite file, ":memory:", or a postgres:// URL
 	PublicURL string // origin written into somtoday_api_url and every href
 	OOPURL    string // somtoday_oop_url
 	Seed      int64  // seed of the demo world
@@ -65,7 +65,8 @@ func Default() Config {
 func (c *Config) Register(fs *flag.FlagSet) *Env {
 	e := &Env{}
 	e.str(fs, &c.Addr, "addr", "ADDR", "listen address")
-	e.str(fs, &c.DB, "db", "DB", "SQLite database file, or :memory:")
+	e.str(fs, &c.DB, "db", "DB",
+		"SQLite database file, :memory:, or a postgres://user@host/db URL")
 	e.str(fs, &c.PublicURL, "public-url", "PUBLIC_URL",
 		"public origin of this server (default http://<addr>)")
 	e.str(fs, &c.OOPURL, "oop-url", "OOP_URL", "somtoday_oop_url (default the public URL)")
@@ -185,6 +186,25 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("log-format: want text or json, got %q", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// DBForLog is DB with a PostgreSQL URL's password, in its user part or
+// its query, replaced by xxxxx, fit for a log line.
+func (c Config) DBForLog() string {
+	if !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return c.DB
+	}
+	u, err := url.Parse(c.DB)
+	if err != nil {
+		// Unparsable, so its password cannot be told apart: show none of it.
+		return "postgres://(unparsable url)"
+	}
+	// pgx also takes the password as a query parameter.
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 func checkOrigin(s string) error {

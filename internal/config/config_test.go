@@ -1,0 +1,35 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDBForLog(t *testing.T) {
+	cases := []struct {
+		name, db, want string
+	}{
+		{"sqlite file", "opensom.db", "opensom.db"},
+		{"memory", ":memory:", ":memory:"},
+		{"postgres without password", "postgres://app@127.0.0.1:5432/opensom",
+			"postgres://app@127.0.0.1:5432/opensom"},
+		{"password in the user part", "postgres://app:s3cret@127.0.0.1/opensom?sslmode=disable",
+			"postgres://app:xxxxx@127.0.0.1/opensom?sslmode=disable"},
+		{"password in the query", "postgresql://app@127.0.0.1/opensom?password=s3cret",
+			"postgresql://app@127.0.0.1/opensom?password=xxxxx"},
+		{"unparsable", "postgres://app:s3cret@[::1/opensom", "postgres://(unparsable url)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			c.DB = tc.db
+			got := c.DBForLog()
+			if got != tc.want {
+				t.Errorf("DBForLog(%q) = %q, want %q", tc.db, got, tc.want)
+			}
+			if strings.Contains(got, "s3cret") {
+				t.Errorf("DBForLog(%q) = %q shows the password", tc.db, got)
+			}
+		})
+	}
+}
