@@ -83,6 +83,17 @@ type World struct {
 	Accounts []Account
 	Lessons  []Lesson
 	Grades   []Grade
+
+	Switches       []Switch
+	Holidays       []Holiday
+	LessonHours    []LessonHour
+	AbsenceReasons []AbsenceReason
+	AbsenceReports []AbsenceReport
+	Observations   []Observation
+	Measures       []Measure
+	StudyGuides    []StudyGuide
+	Homework       []Homework
+	Conversations  []Conversation
 }
 
 // Store is what opensom keeps. Every method that reads a school's data
@@ -171,6 +182,7 @@ type Store interface {
 	ResetLogin(ctx context.Context, schoolID ID, username string) error
 
 	AuthStore
+	Records
 
 	Close() error
 }

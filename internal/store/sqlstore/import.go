@@ -34,6 +34,7 @@ func importWorld(ctx context.Context, tx *sql.Tx, d dialect, w *school.World) er
 		func(l *loader) error { return loadAccounts(l, w.Accounts) },
 		func(l *loader) error { return loadLessons(l, w.Lessons) },
 		func(l *loader) error { return loadGrades(l, w.Grades) },
+		func(l *loader) error { return importRecords(l, w) },
 	}
 	l := &loader{ctx: ctx, tx: tx, d: d}
 	for _, step := range steps {
