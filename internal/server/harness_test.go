@@ -19,7 +19,7 @@ import (
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/server"
-	"github.com/opensom/opensom/internal/store/sqlstore"
+	"github.com/opensom/opensom/internal/store/sqlstore/sqltest"
 )
 
 // legacyClient is the client id of the password-grant clients.
@@ -61,7 +61,7 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// env is one running opensom on a fresh in-memory store.
+// env is one running opensom on a fresh store.
 type env struct {
 	url     string
 	handler http.Handler
@@ -76,11 +76,9 @@ func start(t testing.TB, w *school.World, now time.Time, tune ...func(*config.Co
 	ctx := context.Background()
 	// Server errors show in the test's output; client mistakes stay quiet.
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := sqlstore.Open(ctx, ":memory:", log)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	// SQLite in memory, or a database of its own on the PostgreSQL server
+	// of OPENSOM_TEST_POSTGRES (see sqltest): CI runs this suite on both.
+	st := sqltest.Open(t, log)
 	if err := st.Import(ctx, w); err != nil {
 		t.Fatalf("import: %v", err)
 	}
