@@ -19,11 +19,14 @@ type Viewer struct {
 	Account  school.Account
 	// pupils are the ids of the pupils this viewer may read, ascending.
 	pupils []school.ID
+	// switches are the school's restricties; nil means all defaults.
+	switches school.Switches
 }
 
 // Resolve loads the account and works out which pupils it may read: a
 // pupil itself, a parent their children, a staff member the pupils of the
-// groups they teach.
+// groups they teach, a school administrator every pupil of the school. It
+// loads the school's switches too, which close whole kinds of records.
 func Resolve(ctx context.Context, st school.Store, schoolID, accountID school.ID) (Viewer, error) {
 	acc, err := st.Account(ctx, schoolID, accountID)
 	if err != nil {
@@ -41,7 +44,18 @@ func Resolve(ctx context.Context, st school.Store, schoolID, accountID school.ID
 			return Viewer{}, fmt.Errorf("load pupils of staff: %w", err)
 		}
 		v.pupils = ids
+	case school.RoleAdmin:
+		ids, err := st.SchoolPupilIDs(ctx, schoolID)
+		if err != nil {
+			return Viewer{}, fmt.Errorf("load pupils of school: %w", err)
+		}
+		v.pupils = ids
 	}
+	sw, err := st.Switches(ctx, schoolID)
+	if err != nil {
+		return Viewer{}, fmt.Errorf("load switches: %w", err)
+	}
+	v.switches = sw
 	slices.Sort(v.pupils)
 	v.pupils = slices.Compact(v.pupils)
 	return v, nil
@@ -53,6 +67,43 @@ func NewViewer(schoolID school.ID, acc school.Account, pupils []school.ID) Viewe
 	p := slices.Clone(pupils)
 	slices.Sort(p)
 	return Viewer{SchoolID: schoolID, Account: acc, pupils: slices.Compact(p)}
+}
+
+// WithSwitches returns the viewer under other school switches, for tests.
+func (v Viewer) WithSwitches(sw school.Switches) Viewer {
+	v.switches = sw
+	return v
+}
+
+// Switches are the school's switches as they apply to this viewer.
+func (v Viewer) Switches() school.Switches {
+	if v.switches == nil {
+		return school.SwitchesOf(nil)
+	}
+	return v.switches
+}
+
+// Allows reports whether the school's switch of that name is on. Staff
+// and administrators are not bound by the switches of the pupil
+// environment: those hide records from pupils and parents only.
+func (v Viewer) Allows(switchName string) bool {
+	if v.Account.Role == school.RoleStaff || v.Account.Role == school.RoleAdmin {
+		return true
+	}
+	return v.Switches().On(switchName)
+}
+
+// CanRead reports whether the viewer may read the pupil's records of the
+// kind a switch guards ("" for none).
+func (v Viewer) CanRead(pupil school.ID, switchName string) bool {
+	return v.CanReadPupil(pupil) && (switchName == "" || v.Allows(switchName))
+}
+
+// CanTickHomework reports whether the viewer may mark the pupil's
+// homework done: only the pupil, as in the official pupil app.
+func (v Viewer) CanTickHomework(pupil school.ID) bool {
+	return v.Account.Role == school.RolePupil && v.Account.PersonID == pupil &&
+		v.Allows(school.SwitchHomework)
 }
 
 // Pupils are the ids of the pupils the viewer may read, ascending. The
@@ -81,13 +132,26 @@ func (v Viewer) Narrow(ids []school.ID) (out []school.ID, ok bool) {
 	return slices.Compact(out), true
 }
 
+// TypeHomeworkDone is the API type of a homework tick, the one entity a
+// viewer may change.
+const TypeHomeworkDone = "studiewijzer.RSWIGemaakt"
+
 // Operations are the operations the viewer has on an entity of the given
-// API type. Everything a viewer can reach today is read-only for it.
+// API type: a pupil may update their own homework ticks (the server lets
+// only the pupil's own through, see CanTickHomework); everything else is
+// read-only.
 func (v Viewer) Operations(apiType string) []string {
+	if apiType == TypeHomeworkDone && v.Account.Role == school.RolePupil &&
+		v.Allows(school.SwitchHomework) {
+		return readUpdate
+	}
 	return readOnly
 }
 
-var readOnly = []string{"READ"}
+var (
+	readOnly   = []string{"READ"}
+	readUpdate = []string{"READ", "UPDATE"}
+)
 
 // Permission is one entry of an entity's permissions array.
 type Permission struct {
