@@ -56,7 +56,8 @@ func TestTwoNodes(t *testing.T) {
 		pupil := accounts.pupil(0)
 		for _, pair := range [][2]*node{{a, b}, {b, a}} {
 			tok := pair[0].mustLogin(t, pupil)
-			if status, body := pair[1].get(t, "/rest/v1/leerlingen", tok.AccessToken); status != 200 {
+			status, body := pair[1].get(t, "/rest/v1/leerlingen", tok.AccessToken)
+			if status != 200 {
 				t.Errorf("token of %s on %s: %d %s", pair[0].name, pair[1].name, status, body)
 			}
 		}
