@@ -140,7 +140,10 @@ func (s *Server) page(w http.ResponseWriter, status int, d pageData) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	// Not no-referrer: with it Chromium sends "Origin: null" on the form
+	// posts, which the CSRF check must refuse. same-origin still keeps the
+	// auth value out of the Referer sent to the client's redirect URI.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy",
 		"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	w.WriteHeader(status)
