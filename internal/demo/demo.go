@@ -114,6 +114,7 @@ type schoolGen struct {
 	classes  []*class
 	used     map[string]bool // full names taken in this school
 	parent   school.Name     // the family's parent, in the first school only
+	more     map[kind]int64  // counts of the records' kinds (records.go)
 }
 
 // rng is the random stream of one purpose in this school.
@@ -151,7 +152,10 @@ func (g *schoolGen) build() error {
 	g.people()
 	g.timetable()
 	g.grades()
-	return g.accounts()
+	if err := g.accounts(); err != nil {
+		return err
+	}
+	return g.records()
 }
 
 func (g *schoolGen) schoolAndYears() {

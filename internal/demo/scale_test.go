@@ -45,9 +45,9 @@ func TestScaleTen(t *testing.T) {
 			t.Errorf("school %d: %d pupils at scale 10, want 10x %d", id, n10[id], n)
 		}
 	}
-	if got, want := len(ten.Accounts), 10*len(one.Accounts)-9*2; got != want {
-		// Every pupil has an account; the parent and the staff account of
-		// the first school do not multiply.
+	if got, want := len(ten.Accounts), 10*len(one.Accounts)-9*3; got != want {
+		// Every pupil has an account; the parent, the staff and the
+		// administrator account of the first school do not multiply.
 		t.Errorf("accounts at scale 10: %d, want %d", got, want)
 	}
 	if len(ten.Lessons) != len(one.Lessons) {
