@@ -31,6 +31,9 @@ var DefaultRateLimit = RateLimit{PerSecond: 200, Burst: 1000}
 
 // memLimiter is a token bucket per key, in memory. Idle buckets are swept
 // so that many addresses cannot grow the map without bound.
+//
+// TODO: the counts are per node; behind a load balancer N nodes allow N
+// times the rate. A limiter in the database or Redis goes behind Limiter.
 type memLimiter struct {
 	rate    RateLimit
 	maxKeys int

@@ -86,6 +86,8 @@ type Options struct {
 	KeyRotation time.Duration
 	// CombinedLogin lists the school UUIDs whose login page asks for
 	// username and password on one page; the others ask on two.
+	// TODO: this belongs to the school's data; until it is there, no flag
+	// sets it and every school of `opensom serve` uses two pages.
 	CombinedLogin []string
 	// Limiter limits the token endpoint and the login pages per client
 	// address; nil is an in-memory limiter at RateLimit.
