@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Load figures for BENCHMARKS.md: build opensom and opensom-load, serve a
+# fresh demo world of the given scale on a free loopback port, warm up,
+# then measure the load mix twice: closed-loop at --concurrency 8
+# (throughput) and open-loop at a steady 200/s (latency below saturation).
+#   usage: scripts/loadbench.sh SCALE [DB] [SECONDS]
+#   DB: "sqlite" (default, a fresh file) or an empty postgres:// database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale=${1:?scale}
+db=${2:-sqlite}
+secs=${3:-45}
+
+work=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+go build -o "$work/opensom" ./cmd/opensom
+go build -o "$work/opensom-load" ./cmd/opensom-load
+[ "$db" = sqlite ] && db="$work/bench.db"
+
+start=$(date +%s)
+"$work/opensom" serve --db "$db" --scale "$scale" --addr 127.0.0.1:0 --log-format json \
+	>"$work/out" 2>"$work/log" &
+pid=$!
+addr=
+for _ in $(seq 3000); do
+	addr=$(sed -n 's/.*"msg":"listening","addr":"\([^"]*\)".*/\1/p' "$work/log")
+	[ -n "$addr" ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+[ -n "$addr" ] || { tail "$work/log"; echo "loadbench: server did not start"; exit 1; }
+echo "== scale $scale, db ${2:-sqlite}: server ready in $(( $(date +%s) - start ))s"
+grep -o '"msg":"filled[^}]*' "$work/log" || true
+
+load=("$work/opensom-load" --target "http://$addr" --scale "$scale" --requests 1000000)
+"${load[@]}" --concurrency 4 --duration 15s >/dev/null
+echo "== closed loop, concurrency 8, ${secs}s"
+"${load[@]}" --concurrency 8 --duration "${secs}s" --pid "$pid"
+echo "== open loop, 200/s, ${secs}s"
+"${load[@]}" --rate 200 --concurrency 32 --duration "${secs}s" --pid "$pid"
+kill -TERM "$pid"; wait "$pid"; pid=
