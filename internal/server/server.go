@@ -109,6 +109,9 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 		writePlain(w, http.StatusOK, "ok")
 	})
 	mux.HandleFunc("GET /readyz", readyz(o.Store, o.Log))
+	// TODO: /metrics has no access control of its own and is served on the
+	// public port; an operator must fence it off at the proxy, or anyone can
+	// read request rates and pool use.
 	mux.Handle("GET /metrics", m.Handler())
 	return httpx.Wrap(mux, o.Log, o.Now, m), nil
 }
