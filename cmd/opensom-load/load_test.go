@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -263,5 +264,46 @@ func TestRunStopsAtDuration(t *testing.T) {
 	// send thousands.
 	if rep.Requests == 0 || rep.Requests > 120 {
 		t.Fatalf("%d requests at 200/s in 300ms", rep.Requests)
+	}
+}
+
+// The --accounts file is `opensom accounts --json`; only pupils with a
+// password are replayed.
+func TestLoadAccountsFile(t *testing.T) {
+	path := t.TempDir() + "/accounts.json"
+	body := `[
+	  {"tenant_uuid":"t1","school":"S","username":"203001","password":"a-b-1",
+	   "role":"leerling","leerling_ids":[7000000001]},
+	  {"tenant_uuid":"t1","school":"S","username":"ouder","password":"a-b-2",
+	   "role":"ouder","leerling_ids":[7000000001,7000000002]},
+	  {"tenant_uuid":"t1","school":"S","username":"real","password":null,
+	   "role":"leerling","leerling_ids":[7000000003]}
+	]`
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	accs, err := loadAccounts(options{accounts: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accs) != 1 || accs[0].Username != "203001" || accs[0].pupil() != "7000000001" {
+		t.Fatalf("accounts %+v, want the one pupil with a password", accs)
+	}
+}
+
+// Without a file the demo world of the seed gives the accounts, the star
+// pupil first.
+func TestLoadDemoAccounts(t *testing.T) {
+	one, err := loadAccounts(options{seed: 20240801, scale: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := loadAccounts(options{seed: 20240801, scale: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two) != 2*len(one) || one[0].Username != two[0].Username {
+		t.Fatalf("%d accounts at scale 1 (first %s), %d at 2 (first %s)",
+			len(one), one[0].Username, len(two), two[0].Username)
 	}
 }
