@@ -61,7 +61,7 @@ func (h *Handler) account(c *call) (account, error) {
 	if extra["restricties"] {
 		var items []restricties
 		for _, p := range pupil {
-			items = append(items, h.restricties(p))
+			items = append(items, h.restricties(c.v.Switches(), p))
 		}
 		a.Additional = append(a.Additional, kv{"restricties", wrap(items)})
 	}
@@ -106,62 +106,15 @@ func (h *Handler) persoon(c *call) (any, []school.Pupil, error) {
 	}
 }
 
-// restrictieFlags are the switches of restricties.REloRestricties.
-// TODO: schools have no stored switches yet, so every pupil gets the same
-// open set; a school cannot yet hide grades or homework (issue 4 stores
-// and enforces them).
-type restrictieFlags struct {
-	MobieleAppAan                      bool `json:"mobieleAppAan"`
-	StudiewijzerAan                    bool `json:"studiewijzerAan"`
-	BerichtenVerzendenAan              bool `json:"berichtenVerzendenAan"`
-	LeermiddelenAan                    bool `json:"leermiddelenAan"`
-	AdviezenTokenAan                   bool `json:"adviezenTokenAan"`
-	OpmerkingRapportCijferTonenAan     bool `json:"opmerkingRapportCijferTonenAan"`
-	PeriodeGemiddeldeTonenResultaatAan bool `json:"periodeGemiddeldeTonenResultaatAan"`
-	RapportGemiddeldeTonenResultaatAan bool `json:"rapportGemiddeldeTonenResultaatAan"`
-	RapportCijferTonenResultaatAan     bool `json:"rapportCijferTonenResultaatAan"`
-	ToetssoortgemiddeldenAan           bool `json:"toetssoortgemiddeldenAan"`
-	SeResultaatAan                     bool `json:"seResultaatAan"`
-	StamgroepLeerjaarAan               bool `json:"stamgroepLeerjaarAan"`
-	EmailWijzigenAan                   bool `json:"emailWijzigenAan"`
-	MobielWijzigenAan                  bool `json:"mobielWijzigenAan"`
-	WachtwoordWijzigenAan              bool `json:"wachtwoordWijzigenAan"`
-	AbsentiesBekijkenAan               bool `json:"absentiesBekijkenAan"`
-	AbsentieConstateringBekijkenAan    bool `json:"absentieConstateringBekijkenAan"`
-	AbsentieMaatregelBekijkenAan       bool `json:"absentieMaatregelBekijkenAan"`
-	AbsentieMeldingBekijkenAan         bool `json:"absentieMeldingBekijkenAan"`
-	BerichtenBekijkenAan               bool `json:"berichtenBekijkenAan"`
-	CijfersBekijkenAan                 bool `json:"cijfersBekijkenAan"`
-	HuiswerkBekijkenAan                bool `json:"huiswerkBekijkenAan"`
-	NieuwsBekijkenAan                  bool `json:"nieuwsBekijkenAan"`
-	PasfotoLeerlingTonenAan            bool `json:"pasfotoLeerlingTonenAan"`
-	PasfotoMedewerkerTonenAan          bool `json:"pasfotoMedewerkerTonenAan"`
-	ProfielBekijkenAan                 bool `json:"profielBekijkenAan"`
-	RoosterBekijkenAan                 bool `json:"roosterBekijkenAan"`
-	RoosterBeschikbaarIcalAan          bool `json:"roosterBeschikbaarIcalAan"`
-	VakkenBekijkenAan                  bool `json:"vakkenBekijkenAan"`
-	LesurenVerbergenSettingAan         bool `json:"lesurenVerbergenSettingAan"`
-}
-
-var openFlags = restrictieFlags{
-	MobieleAppAan: true, StudiewijzerAan: true, BerichtenVerzendenAan: true,
-	LeermiddelenAan: true, OpmerkingRapportCijferTonenAan: true,
-	PeriodeGemiddeldeTonenResultaatAan: true, RapportGemiddeldeTonenResultaatAan: true,
-	RapportCijferTonenResultaatAan: true, ToetssoortgemiddeldenAan: true, SeResultaatAan: true,
-	StamgroepLeerjaarAan: true, EmailWijzigenAan: true, MobielWijzigenAan: true,
-	WachtwoordWijzigenAan: true, AbsentiesBekijkenAan: true,
-	AbsentieConstateringBekijkenAan: true, AbsentieMaatregelBekijkenAan: true,
-	AbsentieMeldingBekijkenAan: true, BerichtenBekijkenAan: true, CijfersBekijkenAan: true,
-	HuiswerkBekijkenAan: true, NieuwsBekijkenAan: true, PasfotoLeerlingTonenAan: true,
-	PasfotoMedewerkerTonenAan: true, ProfielBekijkenAan: true, RoosterBekijkenAan: true,
-	RoosterBeschikbaarIcalAan: true, VakkenBekijkenAan: true,
-}
-
-func (h *Handler) restricties(p school.Pupil) restricties {
+func (h *Handler) restricties(sw school.Switches, p school.Pupil) restricties {
+	flags := make([]switchFlag, len(school.SwitchNames))
+	for i, n := range school.SwitchNames {
+		flags[i] = switchFlag{n.Name, sw.On(n.Name)}
+	}
 	return restricties{
-		envelope:        envelope{Type: typeRestricties, Links: []link{}, Permissions: []access.Permission{}},
-		VestigingsID:    int64(p.BranchID),
-		LeerlingID:      int64(p.ID),
-		restrictieFlags: openFlags,
+		envelope:     envelope{Type: typeRestricties, Links: []link{}, Permissions: []access.Permission{}},
+		VestigingsID: int64(p.BranchID),
+		LeerlingID:   int64(p.ID),
+		flags:        flags,
 	}
 }

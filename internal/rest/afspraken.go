@@ -47,7 +47,7 @@ func (h *Handler) lessonQuery(c *call) (school.LessonQuery, error) {
 		asked = append(asked, id)
 	}
 	ids, ok := c.v.Narrow(asked)
-	if !ok {
+	if !ok || !c.v.Allows(school.SwitchTimetable) {
 		return q, errForbidden
 	}
 	q.PupilIDs = ids
@@ -97,7 +97,7 @@ func (h *Handler) afspraakByID(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return fmt.Errorf("load group: %w", err)
 	}
-	if !anyReadable(c.v, members) {
+	if !anyReadable(c.v, members) || !c.v.Allows(school.SwitchTimetable) {
 		return errForbidden
 	}
 

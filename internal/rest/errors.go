@@ -16,6 +16,11 @@ type apiError struct {
 	message string
 }
 
+// methodError is a 405 for a path that has routes of other methods.
+type methodError struct{ allow string }
+
+func (e *methodError) Error() string { return "method not allowed; allow " + e.allow }
+
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
 
 func badRequest(format string, args ...any) error {
@@ -46,7 +51,10 @@ type errorBody struct {
 // is logged here, once, and answered with a generic 500.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err error) {
 	var ae *apiError
+	var me *methodError
 	switch {
+	case errors.As(err, &me):
+		ae = errNotAllowed
 	case errors.As(err, &ae):
 	case errors.Is(err, school.ErrNotFound):
 		// A missing id, another pupil's and another school's all answer the
@@ -66,6 +74,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	case errNotAllowed:
 		w.Header().Set("Allow", "GET")
+	}
+	if me != nil {
+		w.Header().Set("Allow", me.allow)
 	}
 	body := errorBody{Code: ae.status, Reason: http.StatusText(ae.status), Message: ae.message,
 		Parameters: map[string]string{}}

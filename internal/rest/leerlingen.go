@@ -45,6 +45,9 @@ func (h *Handler) leerlingen(w http.ResponseWriter, c *call) error {
 	for i, p := range page {
 		items[i] = h.leerling(c.v, p, extra)
 	}
+	if err := h.pupilExtras(c, items, page, extra); err != nil {
+		return err
+	}
 	h.write(w, c.format, http.StatusOK, contentRange(first, len(items), len(pupils)),
 		list[leerling]{Items: items})
 	return nil
@@ -65,7 +68,12 @@ func (h *Handler) leerlingByID(w http.ResponseWriter, c *call) error {
 		return fmt.Errorf("load pupil: %w", err)
 	}
 
-	h.write(w, c.format, http.StatusOK, "", h.leerling(c.v, p, additionalNames(c.query["additional"])))
+	extra := additionalNames(c.query["additional"])
+	items := []leerling{h.leerling(c.v, p, extra)}
+	if err := h.pupilExtras(c, items, []school.Pupil{p}, extra); err != nil {
+		return err
+	}
+	h.write(w, c.format, http.StatusOK, "", items[0])
 	return nil
 }
 
@@ -84,6 +92,7 @@ func (h *Handler) leerling(v access.Viewer, p school.Pupil, extra map[string]boo
 		Email:         p.Email,
 		Geboortedatum: school.FormatDate(p.BirthDate),
 		Geslacht:      p.Gender,
+		PasfotoURL:    h.pasfotoURL(v, p),
 	}
 	if p.Mobile != "" {
 		m := p.Mobile
@@ -114,9 +123,14 @@ func (h *Handler) leerlingPrimer(v access.Viewer, p school.Pupil) *leerlingPrime
 	}
 }
 
-// photoDataURI is a generated placeholder photo: a small PNG in a colour
-// derived from the pupil, so that every pupil has a stable picture.
+// photoDataURI is the placeholder photo as a data URI.
 func photoDataURI(p school.Pupil) string {
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(photoPNG(p))
+}
+
+// photoPNG is a generated placeholder photo: a small PNG in a colour
+// derived from the pupil, so that every pupil has a stable picture.
+func photoPNG(p school.Pupil) []byte {
 	hs := fnv.New32a()
 	_, _ = hs.Write([]byte(p.UUID))
 	sum := hs.Sum32()
@@ -124,7 +138,7 @@ func photoDataURI(p school.Pupil) string {
 	img := image.NewPaletted(image.Rect(0, 0, 16, 16), color.Palette{c})
 	var buf bytes.Buffer
 	_ = png.Encode(&buf, img)
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+	return buf.Bytes()
 }
 
 // pageOf cuts a window out of a list that was loaded whole.

@@ -36,7 +36,13 @@ type Options struct {
 	// CacheBytes bounds the cache of finished answers; 0 takes 64 MiB and a
 	// negative value turns the cache off.
 	CacheBytes int
+	// AllowedOrigins are the browser origins that may call the API (CORS);
+	// nil allows the official web app's origin only.
+	AllowedOrigins []string
 }
+
+// DefaultOrigins is the official pupil web app's origin.
+var DefaultOrigins = []string{"https://leerling.somtoday.nl"}
 
 // Handler serves /rest/v1/ and /organisaties.json.
 type Handler struct {
@@ -47,6 +53,7 @@ type Handler struct {
 	base   string
 	routes []route
 	cache  *answerCache
+	cors   map[string]bool
 }
 
 // New builds the handler and its route table.
@@ -54,6 +61,14 @@ func New(o Options) *Handler {
 	h := &Handler{store: o.Store, auth: o.Auth, log: o.Log, now: o.Now,
 		base: strings.TrimRight(o.PublicURL, "/")}
 	h.routes = h.table()
+	origins := o.AllowedOrigins
+	if origins == nil {
+		origins = DefaultOrigins
+	}
+	h.cors = map[string]bool{}
+	for _, og := range origins {
+		h.cors[strings.TrimRight(og, "/")] = true
+	}
 	switch {
 	case o.CacheBytes == 0:
 		h.cache = newAnswerCache(64 << 20)
@@ -83,24 +98,38 @@ func (c *call) ctx() context.Context { return c.r.Context() }
 
 type handlerFunc func(w http.ResponseWriter, c *call) error
 
-// route is one method and path pattern; "{}" segments are parameters.
+// route is one method and path pattern; "{}" segments are numeric
+// parameters and "{s}" segments any text. An anonymous route is a
+// capability URL: it needs no token and writes its own answer.
 type route struct {
 	method  string
 	pattern string
 	segs    []string
 	serve   handlerFunc
+	anon    func(w http.ResponseWriter, r *http.Request, params []string) error
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.corsHeaders(w, r) {
+		return // a preflight, answered
+	}
+
+	rt, params, matchErr := h.match(r)
+	if matchErr == nil && rt.anon != nil {
+		httpx.Route(r, rt.pattern)
+		if err := rt.anon(w, r, params); err != nil {
+			h.fail(w, r, formatJSON, err)
+		}
+		return
+	}
+
 	f, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
 		h.fail(w, r, formatJSON, errNoAccept)
 		return
 	}
-
-	rt, params, err := h.match(r)
-	if err != nil {
-		h.fail(w, r, f, err)
+	if matchErr != nil {
+		h.fail(w, r, f, matchErr)
 		return
 	}
 	httpx.Route(r, rt.pattern)
@@ -197,20 +226,20 @@ func (h *Handler) match(r *http.Request) (route, []string, error) {
 	p = strings.ReplaceAll(p, `\`, "/")
 	p = strings.TrimPrefix(p, "/rest/v1")
 	segs := strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
-	methodMismatch := false
+	var allowed []string
 	for _, rt := range h.routes {
 		params, ok := matchSegs(rt.segs, segs)
 		if !ok {
 			continue
 		}
 		if rt.method != r.Method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
-			methodMismatch = true
+			allowed = append(allowed, rt.method)
 			continue
 		}
 		return rt, params, nil
 	}
-	if methodMismatch {
-		return route{}, nil, errNotAllowed
+	if len(allowed) > 0 {
+		return route{}, nil, &methodError{allow: strings.Join(allowed, ", ")}
 	}
 	return route{}, nil, errNotFound
 }
@@ -221,6 +250,10 @@ func matchSegs(pattern, segs []string) ([]string, bool) {
 	}
 	var params []string
 	for i, p := range pattern {
+		if p == "{s}" {
+			params = append(params, segs[i])
+			continue
+		}
 		if p == "{}" {
 			// Ids are numbers: "resultaten/huidig" is no grade id but an
 			// unknown path, and clients that probe paths rely on its 404.
@@ -252,17 +285,28 @@ func isNumber(s string) bool {
 func (h *Handler) add(method, pattern string, f handlerFunc) route {
 	segs := strings.FieldsFunc(pattern, func(r rune) bool { return r == '/' })
 	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
+		switch {
+		case s == "{uuid}" || s == "{token}":
+			segs[i] = "{s}"
+		case strings.HasPrefix(s, "{"):
 			segs[i] = "{}"
 		}
 	}
 	return route{method: method, pattern: "/rest/v1" + pattern, segs: segs, serve: f}
 }
 
+// addAnon adds a capability route that bypasses authentication.
+func (h *Handler) addAnon(pattern string,
+	f func(w http.ResponseWriter, r *http.Request, params []string) error) route {
+	rt := h.add(http.MethodGet, pattern, nil)
+	rt.anon = f
+	return rt
+}
+
 // table is every route. Fixed segments go before parameters where both
 // could match ("schooljaren/huidig" before "schooljaren/{id}").
 func (h *Handler) table() []route {
-	return []route{
+	return append([]route{
 		h.add("GET", "/leerlingen", h.leerlingen),
 		h.add("GET", "/leerlingen/{id}", h.leerlingByID),
 		h.add("GET", "/account", h.accounts),
@@ -277,7 +321,7 @@ func (h *Handler) table() []route {
 		h.add("GET", "/resultaten/{id}", h.resultaatByID),
 		h.add("GET", "/afspraken", h.afspraken),
 		h.add("GET", "/afspraken/{id}", h.afspraakByID),
-	}
+	}, h.recordRoutes()...)
 }
 
 // cleanQuery trims the values of a query: one client sends a trailing

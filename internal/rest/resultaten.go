@@ -20,7 +20,7 @@ func (h *Handler) resultatenVoorLeerling(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
-	if !c.v.CanReadPupil(id) {
+	if !c.v.CanRead(id, school.SwitchGrades) {
 		return errForbidden
 	}
 	sort, err := sortParam(c.query.Get("sort"), "datumInvoer")
@@ -57,7 +57,7 @@ func (h *Handler) resultaatByID(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return fmt.Errorf("load grade: %w", err)
 	}
-	if !c.v.CanReadPupil(g.PupilID) {
+	if !c.v.CanRead(g.PupilID, school.SwitchGrades) {
 		return errForbidden
 	}
 

@@ -101,6 +101,7 @@ type leerling struct {
 	MobielNummer  *string `json:"mobielNummer"`
 	Geboortedatum string  `json:"geboortedatum"`
 	Geslacht      string  `json:"geslacht"`
+	PasfotoURL    string  `json:"pasfotoUrl,omitempty"`
 }
 
 type leerlingPrimer struct {
@@ -210,7 +211,33 @@ type restricties struct {
 	envelope
 	VestigingsID int64 `json:"vestigingsId"`
 	LeerlingID   int64 `json:"leerlingId"`
-	restrictieFlags
+	// flags are the school's stored switches, in school.SwitchNames order.
+	flags []switchFlag
+}
+
+type switchFlag struct {
+	name string
+	on   bool
+}
+
+// MarshalJSON writes the envelope and ids, then every switch by name.
+func (r restricties) MarshalJSON() ([]byte, error) {
+	head, err := json.Marshal(struct {
+		envelope
+		VestigingsID int64 `json:"vestigingsId"`
+		LeerlingID   int64 `json:"leerlingId"`
+	}{r.envelope, r.VestigingsID, r.LeerlingID})
+	if err != nil {
+		return nil, err
+	}
+	b := head[:len(head)-1]
+	for _, f := range r.flags {
+		b = append(b, ',')
+		b = strconv.AppendQuote(b, f.name)
+		b = append(b, ':')
+		b = strconv.AppendBool(b, f.on)
+	}
+	return append(b, '}'), nil
 }
 
 type organisatie struct {
