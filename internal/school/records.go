@@ -292,6 +292,10 @@ type Records interface {
 	// MarkConversationRead sets the read state of one received conversation.
 	MarkConversationRead(ctx context.Context, schoolID, accountID, id ID, read bool) error
 
+	// SetLessonStatus cancels a lesson or restores it; the lesson keeps its
+	// id and times, as decisions.md says of cancelled lessons.
+	SetLessonStatus(ctx context.Context, schoolID, lessonID ID, status LessonStatus) error
+
 	// ICalLink loads the calendar secret of an account, in any school.
 	ICalLink(ctx context.Context, accountID ID) (ICalLink, error)
 	// SetICalLink stores (or replaces) an account's calendar secret.

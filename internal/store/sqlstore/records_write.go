@@ -196,3 +196,24 @@ func (s *Store) DeleteICalLink(ctx context.Context, schoolID, accountID school.I
 	}
 	return nil
 }
+
+// SetLessonStatus changes a lesson's afspraakStatus.
+func (s *Store) SetLessonStatus(ctx context.Context, schoolID, lessonID school.ID,
+	status school.LessonStatus) error {
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.d.query(
+			`UPDATE lessons SET status = ? WHERE id = ? AND school_id = ?`),
+			string(status), int64(lessonID), int64(schoolID))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, school.ErrNotFound)
+		}
+		return bumpDataVersion(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("set lesson status: %w", err)
+	}
+	return nil
+}
