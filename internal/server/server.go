@@ -104,7 +104,7 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	mux := http.NewServeMux()
 	as.Register(mux)
 	rest.New(rest.Options{Store: o.Store, Auth: as, Log: o.Log, Now: o.Now,
-		PublicURL: cfg.PublicURL}).Register(mux)
+		PublicURL: cfg.PublicURL, CacheBytes: cacheBytes(cfg.AnswerCacheMiB)}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writePlain(w, http.StatusOK, "ok")
 	})
@@ -141,4 +141,13 @@ func writePlain(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body + "\n"))
+}
+
+// cacheBytes turns --answer-cache (MiB; 0 is off) into rest's CacheBytes,
+// where off is a negative number.
+func cacheBytes(mib int) int {
+	if mib == 0 {
+		return -1
+	}
+	return mib << 20
 }
