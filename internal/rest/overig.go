@@ -150,8 +150,10 @@ func (h *Handler) vakanties(w http.ResponseWriter, c *call) error {
 	return nil
 }
 
-// onderwijsOpAfstand lists distance-learning periods. No source shows
-// their shape, and the demo schools have none.
+// onderwijsOpAfstand lists distance-learning periods.
+//
+// TODO: no source shows their shape, so the domain has none and the list
+// is always empty; a client that shows such periods shows nothing.
 func (h *Handler) onderwijsOpAfstand(w http.ResponseWriter, c *call) error {
 	writeList(h, w, c, []struct{}{})
 	return nil
@@ -172,6 +174,9 @@ type medewerker struct {
 
 // ontvangers lists the staff a pupil may write to: the teachers of the
 // lessons of the viewer's pupils in the feed window around today.
+//
+// TODO: a teacher with no lesson in that window (a mentor who does not
+// teach, a teacher after a timetable change) is missing from the list.
 func (h *Handler) ontvangers(w http.ResponseWriter, c *call) error {
 	ids, err := c.pupilsOf("leerling", school.SwitchMessages)
 	if err != nil {
@@ -304,6 +309,10 @@ var conversationAdditionals = []string{"verzondenDoorGebruiker", "verzenderCorre
 // conversaties lists the conversations the account received, newest
 // first. alle is accepted and changes nothing: opensom keeps no deleted
 // conversations.
+//
+// TODO: conversations hold one message each and cannot be answered,
+// sent or deleted (verstuurdbericht, verwijder); clients that write
+// messages get 404 there.
 func (h *Handler) conversaties(w http.ResponseWriter, c *call) error {
 	if !c.v.Allows(school.SwitchMessages) {
 		return errForbidden

@@ -38,6 +38,10 @@ type Options struct {
 	CacheBytes int
 	// AllowedOrigins are the browser origins that may call the API (CORS);
 	// nil allows the official web app's origin only.
+	//
+	// TODO: no flag or config field sets it yet (internal/config and
+	// internal/server belong to other work), so a deployment cannot allow
+	// its own web client's origin without a code change.
 	AllowedOrigins []string
 }
 

@@ -56,9 +56,11 @@ func (s *Store) SetHomeworkDone(ctx context.Context, d school.HomeworkDone) (sch
 	return out, nil
 }
 
-// insertDone numbers a new tick one above the highest. Two PostgreSQL
-// nodes inserting at once may pick the same id; the loser's unique
-// violation fails that request, and the client's retry succeeds.
+// insertDone numbers a new tick one above the highest.
+//
+// TODO: two PostgreSQL nodes inserting at once may pick the same id; the
+// loser's primary key violation fails that request with a 500 (the
+// client's retry succeeds). A sequence would close the gap.
 func insertDone(ctx context.Context, tx *sql.Tx, d dialect, x school.HomeworkDone) (
 	school.HomeworkDone, error) {
 	var id int64
