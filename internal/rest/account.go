@@ -112,7 +112,8 @@ func (h *Handler) restricties(sw school.Switches, p school.Pupil) restricties {
 		flags[i] = switchFlag{n.Name, sw.On(n.Name)}
 	}
 	return restricties{
-		envelope:     envelope{Type: typeRestricties, Links: []link{}, Permissions: []access.Permission{}},
+		envelope: envelope{Type: typeRestricties, Links: []link{},
+			Permissions: []access.Permission{}},
 		VestigingsID: int64(p.BranchID),
 		LeerlingID:   int64(p.ID),
 		flags:        flags,

@@ -407,7 +407,8 @@ func (h *Handler) cijferoverzicht(d dossier) handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := cijferoverzicht{envelope: envelope{Links: []link{}, Permissions: c.v.Permissions(d.apiType, id)},
+		out := cijferoverzicht{
+			envelope: envelope{Links: []link{}, Permissions: c.v.Permissions(d.apiType, id)},
 			Leerling: h.primerOf(c, pupils, id), Vakken: []cijferoverzichtVak{}}
 		for _, lg := range pl.choices {
 			s := refs.subjects[lg.SubjectID]

@@ -23,9 +23,10 @@ const (
 
 // homeworkLists are the three lists by kind: collection and $type.
 var homeworkLists = map[school.HomeworkKind]struct{ collection, apiType string }{
-	school.HomeworkLesson: {"studiewijzeritemafspraaktoekenningen", "studiewijzer.RSWIAfspraakToekenning"},
-	school.HomeworkDay:    {"studiewijzeritemdagtoekenningen", "studiewijzer.RSWIDagToekenning"},
-	school.HomeworkWeek:   {"studiewijzeritemweektoekenningen", "studiewijzer.RSWIWeekToekenning"},
+	school.HomeworkLesson: {"studiewijzeritemafspraaktoekenningen",
+		"studiewijzer.RSWIAfspraakToekenning"},
+	school.HomeworkDay:  {"studiewijzeritemdagtoekenningen", "studiewijzer.RSWIDagToekenning"},
+	school.HomeworkWeek: {"studiewijzeritemweektoekenningen", "studiewijzer.RSWIWeekToekenning"},
 }
 
 type lesgroep struct {
@@ -108,7 +109,8 @@ type homeworkRefs struct {
 func (h *Handler) loadHomeworkRefs(c *call, pupilIDs []school.ID,
 	items []school.Homework) (homeworkRefs, error) {
 	ctx := c.ctx()
-	refs := homeworkRefs{groups: map[school.ID]school.Group{}, guides: map[school.ID]school.StudyGuide{},
+	refs := homeworkRefs{groups: map[school.ID]school.Group{},
+		guides: map[school.ID]school.StudyGuide{},
 		lesgrp: map[school.ID]*lesgroep{}, ticks: map[[2]school.ID]school.HomeworkDone{},
 		visible: map[school.ID][]school.ID{}}
 	groups, err := h.store.PupilGroups(ctx, c.v.SchoolID, pupilIDs)

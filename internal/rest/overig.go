@@ -418,7 +418,8 @@ func (h *Handler) markRead(w http.ResponseWriter, c *call, read bool) error {
 	if !c.v.Allows(school.SwitchMessages) {
 		return errForbidden
 	}
-	if err := h.store.MarkConversationRead(c.ctx(), c.v.SchoolID, c.v.Account.ID, id, read); err != nil {
+	err = h.store.MarkConversationRead(c.ctx(), c.v.SchoolID, c.v.Account.ID, id, read)
+	if err != nil {
 		return fmt.Errorf("mark conversation: %w", err)
 	}
 	w.WriteHeader(http.StatusNoContent)

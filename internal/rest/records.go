@@ -39,13 +39,15 @@ func (h *Handler) recordRoutes() []route {
 			h.cijferoverzicht(dossierProgress)),
 		h.add("GET", "/geldendexamendossierresultaten/leerling/cijferoverzicht/{id}",
 			h.cijferoverzicht(dossierExam)),
-		h.add("GET", "/geldendvoortgangsdossierresultaten/leerling/{id}", h.geldendLeerling(dossierProgress)),
+		h.add("GET", "/geldendvoortgangsdossierresultaten/leerling/{id}",
+			h.geldendLeerling(dossierProgress)),
 		h.add("GET", "/geldendexamendossierresultaten/leerling/{id}", h.geldendLeerling(dossierExam)),
 		h.add("GET", "/geldendvoortgangsdossierresultaten/vakresultaten/{id}/vak/{uuid}/lichting/{uuid}",
 			h.geldendVak(dossierProgress, false)),
 		h.add("GET", "/geldendexamendossierresultaten/vakresultaten/{id}/vak/{uuid}/lichting/{uuid}",
 			h.geldendVak(dossierExam, false)),
-		h.add("GET", "/geldendvoortgangsdossierresultaten/resultaatkolommen/{id}/vak/{uuid}/lichting/{uuid}",
+		h.add("GET",
+			"/geldendvoortgangsdossierresultaten/resultaatkolommen/{id}/vak/{uuid}/lichting/{uuid}",
 			h.geldendVak(dossierProgress, true)),
 		h.add("GET", "/geldendexamendossierresultaten/resultaatkolommen/{id}/vak/{uuid}/lichting/{uuid}",
 			h.geldendVak(dossierExam, true)),
@@ -196,7 +198,8 @@ func (h *Handler) loadPupilMap(c *call, ids []school.ID) (map[school.ID]school.P
 }
 
 // primerOf is a pupil primer, typed as nested objects in lists are not.
-func (h *Handler) primerOf(c *call, pupils map[school.ID]school.Pupil, id school.ID) *leerlingPrimer {
+func (h *Handler) primerOf(c *call, pupils map[school.ID]school.Pupil,
+	id school.ID) *leerlingPrimer {
 	p, ok := pupils[id]
 	if !ok {
 		return nil

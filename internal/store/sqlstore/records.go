@@ -140,7 +140,8 @@ func (s *Store) LessonHours(ctx context.Context, schoolID school.ID) ([]school.L
 }
 
 // AbsenceReasons lists a school's reasons by abbreviation, then id.
-func (s *Store) AbsenceReasons(ctx context.Context, schoolID school.ID) ([]school.AbsenceReason, error) {
+func (s *Store) AbsenceReasons(ctx context.Context,
+	schoolID school.ID) ([]school.AbsenceReason, error) {
 	q := `SELECT id, school_id, abbrev, description, kind, authorised FROM absence_reasons
 		WHERE school_id = ? ORDER BY abbrev` + s.d.bytewise + `, id`
 	out, err := queryList(ctx, s.read, s.d, func(sc scanner, r *school.AbsenceReason) error {
@@ -314,7 +315,8 @@ func scanHomework(sc scanner, h *school.Homework) error {
 
 // Homework lists one kind of assignment of the pupils' groups, by Due,
 // then id.
-func (s *Store) Homework(ctx context.Context, q school.HomeworkQuery) ([]school.Homework, int, error) {
+func (s *Store) Homework(ctx context.Context,
+	q school.HomeworkQuery) ([]school.Homework, int, error) {
 	if len(q.PupilIDs) == 0 {
 		return nil, 0, nil
 	}
@@ -378,7 +380,8 @@ func (s *Store) HomeworkDone(ctx context.Context, schoolID school.ID,
 }
 
 // HomeworkDoneByID loads one tick.
-func (s *Store) HomeworkDoneByID(ctx context.Context, schoolID, id school.ID) (school.HomeworkDone, error) {
+func (s *Store) HomeworkDoneByID(ctx context.Context,
+	schoolID, id school.ID) (school.HomeworkDone, error) {
 	out, err := queryList(ctx, s.read, s.d, scanDone, doneSelect+` WHERE id = ? AND school_id = ?`,
 		int64(id), int64(schoolID))
 	return one(out, err, "load homework tick")

@@ -15,7 +15,8 @@ const homeworkDoneBase = 20_000_000_000
 
 // SetHomeworkDone creates or updates the tick of (HomeworkID, PupilID).
 // The assignment must be of the school and the pupil in its group.
-func (s *Store) SetHomeworkDone(ctx context.Context, d school.HomeworkDone) (school.HomeworkDone, error) {
+func (s *Store) SetHomeworkDone(ctx context.Context,
+	d school.HomeworkDone) (school.HomeworkDone, error) {
 	var out school.HomeworkDone
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		var n int
