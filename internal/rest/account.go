@@ -82,7 +82,7 @@ func (h *Handler) persoon(c *call) (any, []school.Pupil, error) {
 		pr := h.leerlingPrimer(c.v, p)
 		pr.Type = typeLeerlingPrimer
 		return pr, []school.Pupil{p}, nil
-	case school.RoleStaff:
+	case school.RoleStaff, school.RoleAdmin:
 		staff, err := h.store.StaffMembers(ctx, c.v.SchoolID, []school.ID{acc.PersonID})
 		if err != nil {
 			return nil, nil, fmt.Errorf("load staff of account: %w", err)

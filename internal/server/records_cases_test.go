@@ -235,3 +235,13 @@ func TestSchoolSwitches(t *testing.T) {
 		t.Fatalf("restricties %v", r)
 	}
 }
+
+// The administrator's account/me names the staff member behind it.
+func TestAdministratorAccount(t *testing.T) {
+	e := start(t, recordFixture(t), fixtureNow)
+	_, m := e.getJSON(t, "/rest/v1/account/me", e.loginToken(t, uuidA, "beheer"))
+	p := m["persoon"].(map[string]any)
+	if p["$type"] != "medewerker.RMedewerkerPrimer" || p["afkorting"] != "bhr" {
+		t.Fatalf("persoon %v", p)
+	}
+}
