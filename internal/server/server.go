@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,6 +45,14 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger,
 		return nil, fmt.Errorf("generate demo world: %w", err)
 	}
 	if err := st.Import(ctx, w); err != nil {
+		// Two nodes started on one empty database both try; the one that
+		// loses finds the world the other imported, and that is fine.
+		if errors.Is(err, school.ErrConflict) {
+			if empty, e := st.Empty(ctx); e == nil && !empty {
+				log.Info("another node filled the database with the demo world first")
+				return st, nil
+			}
+		}
 		st.Close()
 		return nil, fmt.Errorf("import demo world: %w", err)
 	}
