@@ -105,6 +105,11 @@ type Store interface {
 	Empty(ctx context.Context) (bool, error)
 	// Import writes a whole world in one transaction.
 	Import(ctx context.Context, w *World) error
+	// Reset wipes every school's data, the refresh-token families, the
+	// authorization codes and the login counters, and imports w, in one
+	// transaction: on an error nothing has changed. Signing keys and
+	// server secrets stay, so the server keeps working.
+	Reset(ctx context.Context, w *World) error
 	// DataVersion is a number that changes whenever school data changes
 	// (not tokens, counters or keys), on whichever node wrote it, so that
 	// answers built from the data can be cached and known to be stale.

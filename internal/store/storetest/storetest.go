@@ -21,6 +21,9 @@ func Run(t *testing.T, open func(t *testing.T) school.Store) {
 		fn   func(t *testing.T, s school.Store)
 	}{
 		{"Empty", testEmpty},
+		{"ResetBack", testResetBack},
+		{"ResetAnother", testResetAnother},
+		{"ResetFails", testResetFails},
 		{"RoundTrip", testRoundTrip},
 		{"ImportConflict", testImportConflict},
 		{"TenantIsolation", testTenantIsolation},
