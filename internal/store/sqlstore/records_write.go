@@ -14,8 +14,29 @@ import (
 const homeworkDoneBase = 20_000_000_000
 
 // SetHomeworkDone creates or updates the tick of (HomeworkID, PupilID).
-// The assignment must be of the school and the pupil in its group.
+// The assignment must be of the school and the pupil in its group. Two
+// nodes that insert at once may pick one id, or both insert the same
+// tick; the loser's unique violation rolls its transaction back, and the
+// next attempt finds the winner's row or a free id.
 func (s *Store) SetHomeworkDone(ctx context.Context,
+	d school.HomeworkDone) (school.HomeworkDone, error) {
+	var (
+		out school.HomeworkDone
+		err error
+	)
+	for range 5 {
+		out, err = s.setHomeworkDone(ctx, d)
+		if !errors.Is(err, school.ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		return school.HomeworkDone{}, fmt.Errorf("set homework tick: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) setHomeworkDone(ctx context.Context,
 	d school.HomeworkDone) (school.HomeworkDone, error) {
 	var out school.HomeworkDone
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
@@ -46,22 +67,19 @@ func (s *Store) SetHomeworkDone(ctx context.Context,
 		} else {
 			out, err = insertDone(ctx, tx, s.d, d)
 		}
+		if s.d.conflict(err) {
+			return fmt.Errorf("%w: %w", school.ErrConflict, err)
+		}
 		if err != nil {
 			return err
 		}
 		return bumpDataVersion(ctx, tx)
 	})
-	if err != nil {
-		return school.HomeworkDone{}, fmt.Errorf("set homework tick: %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
-// insertDone numbers a new tick one above the highest.
-//
-// TODO: two PostgreSQL nodes inserting at once may pick the same id; the
-// loser's primary key violation fails that request with a 500 (the
-// client's retry succeeds). A sequence would close the gap.
+// insertDone numbers a new tick one above the highest; SetHomeworkDone
+// retries when another node took that number at the same moment.
 func insertDone(ctx context.Context, tx *sql.Tx, d dialect, x school.HomeworkDone) (
 	school.HomeworkDone, error) {
 	var id int64

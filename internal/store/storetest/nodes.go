@@ -29,6 +29,7 @@ func RunNodes(t *testing.T, open func(t *testing.T) (a, b school.Store)) {
 		{"AuthCodeRace", testNodesAuthCode},
 		{"SigningKeyRace", testNodesSigningKeys},
 		{"SecretRace", testNodesSecret},
+		{"HomeworkRace", testNodesHomeworkRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
