@@ -49,7 +49,9 @@ func (s *Server) identityOf(ctx context.Context, acc school.Account) (identity, 
 			return identity{}, fmt.Errorf("load children of account: %w", err)
 		}
 		id.givenName, id.affiliation, pupils = acc.Name.First, affParent, ps
-	case school.RoleStaff:
+	case school.RoleStaff, school.RoleAdmin:
+		// An administrator is a member of staff too; like a teacher, its
+		// id token lists no pupils of its own.
 		st, err := s.store.StaffMembers(ctx, acc.SchoolID, []school.ID{acc.PersonID})
 		if err != nil {
 			return identity{}, fmt.Errorf("load staff of account: %w", err)
