@@ -188,6 +188,7 @@ type Store interface {
 
 	AuthStore
 	Records
+	RateLimits
 
 	Close() error
 }

@@ -30,6 +30,9 @@ func RunNodes(t *testing.T, open func(t *testing.T) (a, b school.Store)) {
 		{"SigningKeyRace", testNodesSigningKeys},
 		{"SecretRace", testNodesSecret},
 		{"HomeworkRace", testNodesHomeworkRace},
+		{"TakeTokenRace", func(t *testing.T, a, b school.Store) {
+			takeRace(t, []school.Store{a, b})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

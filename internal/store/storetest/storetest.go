@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) school.Store) {
 		{"LoginAttempts", testLoginAttempts},
 		{"SigningKeys", testSigningKeys},
 		{"DataVersion", testDataVersion},
+		{"RateLimit", testRateLimit},
+		{"RateLimitConcurrent", testRateLimitConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
