@@ -15,10 +15,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/opensom/opensom/internal/access"
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/server"
@@ -220,16 +222,12 @@ func listAccounts(ctx context.Context, st school.Store) ([]demoAccount, error) {
 			pw := a.DemoPassword
 			d.Password = &pw
 		}
-		switch a.Role {
-		case school.RolePupil:
-			d.LeerlingIDs = []school.ID{a.PersonID}
-		case school.RoleParent:
-			d.LeerlingIDs = a.PupilIDs
-		case school.RoleStaff:
-			if d.LeerlingIDs, err = st.PupilsTaughtBy(ctx, a.SchoolID, a.PersonID); err != nil {
-				return nil, fmt.Errorf("load pupils of staff: %w", err)
-			}
+		// The pupils an account may read are the access package's to say.
+		v, err := access.Resolve(ctx, st, a.SchoolID, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("resolve account %s: %w", a.Username, err)
 		}
+		d.LeerlingIDs = slices.Clone(v.Pupils())
 		if d.LeerlingIDs == nil {
 			d.LeerlingIDs = []school.ID{}
 		}
