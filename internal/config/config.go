@@ -38,6 +38,9 @@ type Config struct {
 	// AnswerCacheMiB bounds the cache of finished REST answers; 0 turns it
 	// off.
 	AnswerCacheMiB int
+	// CORSOrigins are the browser origins that may call the REST API,
+	// comma-separated; "" allows none.
+	CORSOrigins string
 }
 
 // Default is the configuration with nothing set.
@@ -55,6 +58,7 @@ func Default() Config {
 		ShutdownTimeout: 15 * time.Second,
 		LogFormat:       "text",
 		AnswerCacheMiB:  64,
+		CORSOrigins:     "https://leerling.somtoday.nl",
 	}
 }
 
@@ -84,6 +88,8 @@ func (c *Config) Register(fs *flag.FlagSet) *Env {
 	e.str(fs, &c.LogFormat, "log-format", "LOG_FORMAT", "text or json")
 	e.int(fs, &c.AnswerCacheMiB, "answer-cache", "ANSWER_CACHE",
 		"MiB of finished REST answers kept for repeated requests; 0 turns it off")
+	e.str(fs, &c.CORSOrigins, "cors-origins", "CORS_ORIGINS",
+		"comma-separated browser origins that may call the REST API")
 	return e
 }
 
@@ -182,6 +188,11 @@ func (c *Config) Validate() error {
 	if c.AnswerCacheMiB < 0 || c.AnswerCacheMiB > 1<<14 {
 		errs = append(errs, fmt.Errorf("answer-cache: want 0 to 16384 MiB, got %d", c.AnswerCacheMiB))
 	}
+	for _, o := range c.AllowedOrigins() {
+		if err := checkOrigin(o); err != nil {
+			errs = append(errs, fmt.Errorf("cors-origins: %w", err))
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format: want text or json, got %q", c.LogFormat))
 	}
@@ -216,4 +227,16 @@ func checkOrigin(s string) error {
 		return fmt.Errorf("%q: want an origin without path or query", s)
 	}
 	return nil
+}
+
+// AllowedOrigins splits CORSOrigins; an empty list allows no browser
+// origin.
+func (c *Config) AllowedOrigins() []string {
+	out := []string{}
+	for o := range strings.SplitSeq(c.CORSOrigins, ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }

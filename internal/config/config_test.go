@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,34 @@ func TestDBForLog(t *testing.T) {
 			}
 			if strings.Contains(got, "s3cret") {
 				t.Errorf("DBForLog(%q) = %q shows the password", tc.db, got)
+			}
+		})
+	}
+}
+
+func TestCORSOrigins(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+		ok       bool
+	}{
+		{"default", Default().CORSOrigins, []string{"https://leerling.somtoday.nl"}, true},
+		{"two", " http://127.0.0.1:5173/, https://app.example ", []string{"http://127.0.0.1:5173",
+			"https://app.example"}, true},
+		{"none", "", []string{}, true},
+		{"with a path", "https://app.example/login", nil, false},
+		{"not a url", "app", nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			c.CORSOrigins = tc.in
+			err := c.Validate()
+			if (err == nil) != tc.ok {
+				t.Fatalf("Validate = %v, want ok %v", err, tc.ok)
+			}
+			if tc.ok && !slices.Equal(c.AllowedOrigins(), tc.want) {
+				t.Fatalf("AllowedOrigins = %q, want %q", c.AllowedOrigins(), tc.want)
 			}
 		})
 	}

@@ -36,12 +36,8 @@ type Options struct {
 	// CacheBytes bounds the cache of finished answers; 0 takes 64 MiB and a
 	// negative value turns the cache off.
 	CacheBytes int
-	// AllowedOrigins are the browser origins that may call the API (CORS);
-	// nil allows the official web app's origin only.
-	//
-	// TODO: no flag or config field sets it yet (internal/config and
-	// internal/server belong to other work), so a deployment cannot allow
-	// its own web client's origin without a code change.
+	// AllowedOrigins are the browser origins that may call the API (CORS,
+	// --cors-origins); nil allows the official web app's origin only.
 	AllowedOrigins []string
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
 )
 
@@ -243,5 +244,18 @@ func TestAdministratorAccount(t *testing.T) {
 	p := m["persoon"].(map[string]any)
 	if p["$type"] != "medewerker.RMedewerkerPrimer" || p["afkorting"] != "bhr" {
 		t.Fatalf("persoon %v", p)
+	}
+}
+
+// TestCORSOriginsConfigured: --cors-origins replaces the default list.
+func TestCORSOriginsConfigured(t *testing.T) {
+	const own = "http://127.0.0.1:5173"
+	e := start(t, recordFixture(t), fixtureNow, func(c *config.Config) { c.CORSOrigins = own + "/" })
+	tok := e.loginToken(t, uuidA, "s1")
+	for origin, want := range map[string]string{own: own, "https://leerling.somtoday.nl": ""} {
+		resp, _ := e.do(t, "GET", "/rest/v1/leerlingen", tok, "", "Origin", origin)
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("origin %s: Access-Control-Allow-Origin %q, want %q", origin, got, want)
+		}
 	}
 }

@@ -113,7 +113,8 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	mux := http.NewServeMux()
 	as.Register(mux)
 	rest.New(rest.Options{Store: o.Store, Auth: as, Log: o.Log, Now: o.Now,
-		PublicURL: cfg.PublicURL, CacheBytes: cacheBytes(cfg.AnswerCacheMiB)}).Register(mux)
+		PublicURL: cfg.PublicURL, CacheBytes: cacheBytes(cfg.AnswerCacheMiB),
+		AllowedOrigins: cfg.AllowedOrigins()}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writePlain(w, http.StatusOK, "ok")
 	})
