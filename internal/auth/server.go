@@ -119,6 +119,7 @@ type Server struct {
 	seal       sealer
 	combined   map[string]bool
 	limiter    Limiter
+	limitFail  *failOpen
 	trustXFF   bool
 
 	// Password work goes through these so tests can count it.
@@ -184,6 +185,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	if s.limiter == nil {
 		s.limiter = NewMemoryLimiter(o.RateLimit)
 	}
+	s.limitFail = &failOpen{log: s.log}
 
 	keys, err := loadKeys(ctx, o.Store, s.now, s.log, keyOptions{
 		injected:    o.Key,
@@ -237,7 +239,18 @@ func (s *Server) Register(mux *http.ServeMux) {
 // a page.
 func (s *Server) limited(h http.HandlerFunc, token bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.limiter.Allow(clientAddr(r, s.trustXFF), s.now())
+		ctx, cancel := context.WithTimeout(r.Context(), limitTimeout)
+		ok, wait, err := s.limiter.Allow(ctx, clientAddr(r, s.trustXFF), s.now())
+		cancel()
+		// A limiter that fails lets the request through: availability
+		// over strictness, since the lockout still guards each password
+		// and a flood is what the limit is for, not one guess.
+		if err != nil {
+			s.limitFail.failed(err, r.Pattern)
+			h(w, r)
+			return
+		}
+		s.limitFail.answered()
 		if ok {
 			h(w, r)
 			return
