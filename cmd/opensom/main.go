@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/opensom/opensom/internal/access"
+	"github.com/opensom/opensom/internal/clock"
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/server"
@@ -104,13 +105,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := server.OpenStore(ctx, cfg, log, time.Now())
+	// The one clock of the process; the admin API moves it.
+	clk := clock.New(time.Now)
+	start := clk.Now()
+	st, err := server.OpenStore(ctx, cfg, log, start)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	h, err := server.Handler(ctx, server.Options{Config: cfg, Store: st, Log: log, Now: time.Now})
+	h, err := server.Handler(ctx, server.Options{Config: cfg, Store: st, Log: log,
+		Now: clk.Now, Clock: clk, DemoNow: start})
 	if err != nil {
 		return err
 	}

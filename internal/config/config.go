@@ -38,6 +38,9 @@ type Config struct {
 	// AnswerCacheMiB bounds the cache of finished REST answers; 0 turns it
 	// off.
 	AnswerCacheMiB int
+	// AdminToken opens the admin API under /_opensom/ to requests that
+	// send it as a Bearer token; "" keeps it closed.
+	AdminToken string
 	// CORSOrigins are the browser origins that may call the REST API,
 	// comma-separated; "" allows none.
 	CORSOrigins string
@@ -88,6 +91,14 @@ func (c *Config) Register(fs *flag.FlagSet) *Env {
 	e.str(fs, &c.LogFormat, "log-format", "LOG_FORMAT", "text or json")
 	e.int(fs, &c.AnswerCacheMiB, "answer-cache", "ANSWER_CACHE",
 		"MiB of finished REST answers kept for repeated requests; 0 turns it off")
+	// Not e.str: that shows the variable's value as the flag's default in
+	// -h, and this one is a secret.
+	fs.StringVar(&c.AdminToken, "admin-token", "",
+		"token that opens the admin API under /_opensom/; empty keeps it closed "+
+			"(OPENSOM_ADMIN_TOKEN)")
+	if v, ok := e.lookup("ADMIN_TOKEN"); ok {
+		c.AdminToken = v
+	}
 	e.str(fs, &c.CORSOrigins, "cors-origins", "CORS_ORIGINS",
 		"comma-separated browser origins that may call the REST API")
 	return e
@@ -192,6 +203,9 @@ func (c *Config) Validate() error {
 		if err := checkOrigin(o); err != nil {
 			errs = append(errs, fmt.Errorf("cors-origins: %w", err))
 		}
+	}
+	if strings.ContainsAny(c.AdminToken, " \t\r\n") {
+		errs = append(errs, errors.New("admin-token: must not contain white space"))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format: want text or json, got %q", c.LogFormat))

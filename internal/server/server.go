@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/opensom/opensom/internal/admin"
 	"github.com/opensom/opensom/internal/auth"
 	"github.com/opensom/opensom/internal/auth/passwd"
+	"github.com/opensom/opensom/internal/clock"
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/demo"
 	"github.com/opensom/opensom/internal/httpx"
@@ -76,6 +78,13 @@ type Options struct {
 	PasswordCost passwd.Params
 	// Metrics collects what /metrics serves; nil makes a fresh set.
 	Metrics *metrics.Metrics
+	// Clock is the one settable clock, which the admin API moves; nil
+	// makes one over Now, so a test's own Now still drives it.
+	Clock *clock.Clock
+	// DemoNow is the instant the demo world was generated around
+	// (OpenStore's now), so that an admin reset brings back that world;
+	// zero is the clock's time when Handler starts.
+	DemoNow time.Time
 }
 
 // readier is what /readyz asks of the store: that it answers and that its
@@ -88,6 +97,11 @@ type readier interface {
 // the REST API and the school list, inside the shared middleware.
 func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	cfg := o.Config
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.New(o.Now)
+	}
+	now := clk.Now
 	m := o.Metrics
 	if m == nil {
 		m = metrics.New()
@@ -102,7 +116,7 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 		cost = passwd.Demo
 	}
 	as, err := auth.New(ctx, auth.Options{
-		Store: o.Store, Now: o.Now, Log: o.Log, PublicURL: cfg.PublicURL, OOPURL: cfg.OOPURL,
+		Store: o.Store, Now: now, Log: o.Log, PublicURL: cfg.PublicURL, OOPURL: cfg.OOPURL,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, RefreshGrace: cfg.RefreshGrace,
 		MaxAttempts: cfg.MaxAttempts, LockFor: cfg.LockFor, Clients: auth.KnownClients(),
 		BurnCost: cost, Key: o.Key, Metrics: m,
@@ -112,7 +126,7 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	as.Register(mux)
-	rest.New(rest.Options{Store: o.Store, Auth: as, Log: o.Log, Now: o.Now,
+	rest.New(rest.Options{Store: o.Store, Auth: as, Log: o.Log, Now: now,
 		PublicURL: cfg.PublicURL, CacheBytes: cacheBytes(cfg.AnswerCacheMiB),
 		AllowedOrigins: cfg.AllowedOrigins()}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +137,40 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	// public port; an operator must fence it off at the proxy, or anyone can
 	// read request rates and pool use.
 	mux.Handle("GET /metrics", m.Handler())
-	return httpx.Wrap(mux, o.Log, o.Now, m), nil
+	adm, err := newAdmin(cfg, o, clk, as)
+	if err != nil {
+		return nil, err
+	}
+	// Durations are the wall clock's, whatever the sandbox clock says.
+	return httpx.Wrap(adm.Wrap(mux), o.Log, time.Now, m), nil
+}
+
+// newAdmin builds the admin API: closed without an admin token; with one,
+// it resets to the demo world of the configured seed and knows callers by
+// their bearer tokens.
+func newAdmin(cfg config.Config, o Options, clk *clock.Clock,
+	as *auth.Server) (*admin.Admin, error) {
+	demoNow := o.DemoNow
+	if demoNow.IsZero() {
+		demoNow = clk.Now()
+	}
+	adm, err := admin.New(admin.Options{
+		Token: cfg.AdminToken, Clock: clk, Store: o.Store, Log: o.Log,
+		World: func() (*school.World, error) {
+			return demo.Generate(demo.Options{Seed: cfg.Seed, Now: demoNow, Scale: cfg.Scale})
+		},
+		Caller: func(r *http.Request) (admin.Caller, bool) {
+			p, err := as.Authenticate(r)
+			if err != nil {
+				return admin.Caller{}, false
+			}
+			return admin.Caller{FamilyID: p.FamilyID, ClientID: p.ClientID}, true
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start admin: %w", err)
+	}
+	return adm, nil
 }
 
 // readyz answers 200 when the store answers and is migrated, 503 with a

@@ -1,0 +1,57 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/opensom/opensom/internal/access"
+	"github.com/opensom/opensom/internal/school"
+)
+
+// Account is one demo account, in the shape of `opensom accounts --json`.
+type Account struct {
+	TenantUUID  string      `json:"tenant_uuid"`
+	School      string      `json:"school"`
+	Username    string      `json:"username"`
+	Password    *string     `json:"password"`
+	Role        school.Role `json:"role"`
+	LeerlingIDs []school.ID `json:"leerling_ids"`
+}
+
+// ListAccounts lists every account with the pupils it may read, as
+// `opensom accounts --json` does.
+func ListAccounts(ctx context.Context, st school.Store) ([]Account, error) {
+	accs, err := st.Accounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load accounts: %w", err)
+	}
+	schools, err := st.Schools(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load schools: %w", err)
+	}
+	byID := map[school.ID]school.School{}
+	for _, s := range schools {
+		byID[s.ID] = s
+	}
+	out := make([]Account, 0, len(accs))
+	for _, a := range accs {
+		s := byID[a.SchoolID]
+		d := Account{TenantUUID: s.UUID, School: s.Name, Username: a.Username, Role: a.Role}
+		if a.DemoPassword != "" {
+			pw := a.DemoPassword
+			d.Password = &pw
+		}
+		// The pupils an account may read are the access package's to say.
+		v, err := access.Resolve(ctx, st, a.SchoolID, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("resolve account %s: %w", a.Username, err)
+		}
+		d.LeerlingIDs = slices.Clone(v.Pupils())
+		if d.LeerlingIDs == nil {
+			d.LeerlingIDs = []school.ID{}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

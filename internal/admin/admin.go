@@ -1,0 +1,321 @@
+// Package admin is opensom's sandbox control surface under /_opensom/: the
+// clock, injected faults, the journal of requests received, a reset to
+// the demo world and the demo accounts. It is closed (every /_opensom/
+// path is a 404, and no journal or fault costs anything) unless an admin
+// token is configured, and then it answers only to that token.
+package admin
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/opensom/opensom/internal/clock"
+	"github.com/opensom/opensom/internal/school"
+)
+
+// Prefix is where the admin API lives; faults and the journal leave it
+// alone, so a test can always reach it and its own calls do not crowd
+// out its client's.
+const Prefix = "/_opensom/"
+
+// Caller is who a request's bearer token speaks for, as far as the admin
+// needs it.
+type Caller struct {
+	FamilyID string
+	ClientID string
+}
+
+// Options are what an Admin needs. Token empty keeps the admin closed.
+type Options struct {
+	Token string
+	Clock *clock.Clock
+	Store school.Store
+	// World makes the world that reset imports.
+	World func() (*school.World, error)
+	// Caller reads the caller of a request from its bearer token; ok is
+	// false when there is none or it is not valid.
+	Caller func(r *http.Request) (c Caller, ok bool)
+	Log    *slog.Logger
+	// JournalSize bounds the journal; zero is DefaultJournalSize.
+	JournalSize int
+}
+
+// DefaultJournalSize is how many requests the journal keeps.
+const DefaultJournalSize = 10000
+
+// Admin is the admin API and its middleware. It is safe for concurrent use.
+type Admin struct {
+	tokenSum [32]byte
+	open     bool
+	clock    *clock.Clock
+	store    school.Store
+	world    func() (*school.World, error)
+	caller   func(r *http.Request) (Caller, bool)
+	log      *slog.Logger
+	faults   *faultList
+	journal  *journal
+	mux      *http.ServeMux
+}
+
+// New builds an Admin. Clock, Store and World are required when Token is
+// set.
+func New(o Options) (*Admin, error) {
+	a := &Admin{open: o.Token != "", tokenSum: sha256.Sum256([]byte(o.Token)),
+		clock: o.Clock, store: o.Store, world: o.World, caller: o.Caller, log: o.Log,
+		faults: &faultList{}, journal: newJournal(o.JournalSize)}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.caller == nil {
+		a.caller = func(*http.Request) (Caller, bool) { return Caller{}, false }
+	}
+	if a.open && (a.clock == nil || a.store == nil || a.world == nil) {
+		return nil, errors.New("admin: a clock, a store and a world are required")
+	}
+	a.routes()
+	return a, nil
+}
+
+func (a *Admin) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /_opensom/clock", a.getClock)
+	m.HandleFunc("PUT /_opensom/clock", a.putClock)
+	m.HandleFunc("GET /_opensom/faults", a.listFaults)
+	m.HandleFunc("POST /_opensom/faults", a.addFault)
+	m.HandleFunc("DELETE /_opensom/faults", a.clearFaults)
+	m.HandleFunc("DELETE /_opensom/faults/{id}", a.deleteFault)
+	m.HandleFunc("GET /_opensom/journal", a.getJournal)
+	m.HandleFunc("DELETE /_opensom/journal", a.clearJournal)
+	m.HandleFunc("POST /_opensom/reset", a.reset)
+	m.HandleFunc("GET /_opensom/accounts", a.accounts)
+	a.mux = m
+}
+
+// IsAdminPath reports whether p is under /_opensom.
+func IsAdminPath(p string) bool {
+	return p == strings.TrimSuffix(Prefix, "/") || strings.HasPrefix(p, Prefix)
+}
+
+// Wrap serves the admin API and puts the journal and the faults around
+// next. A closed admin passes every other request straight to next.
+func (a *Admin) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if IsAdminPath(r.URL.Path) {
+			a.serveAdmin(w, r)
+			return
+		}
+		if !a.open {
+			next.ServeHTTP(w, r)
+			return
+		}
+		a.observe(w, r, next)
+	})
+}
+
+func (a *Admin) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	if !a.open {
+		http.NotFound(w, r)
+		return
+	}
+	if !a.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="opensom-admin"`)
+		writeJSON(w, http.StatusUnauthorized,
+			errorBody{Error: "send Authorization: Bearer <admin token>"})
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	a.mux.ServeHTTP(w, r)
+}
+
+// authorized compares the bearer token with the admin token in constant
+// time; hashing both first hides the length too.
+func (a *Admin) authorized(r *http.Request) bool {
+	scheme, raw, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || raw == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(raw)))
+	return subtle.ConstantTimeCompare(sum[:], a.tokenSum[:]) == 1
+}
+
+// errorBody is every admin error: what is wrong and, for bad input, the
+// field that is.
+type errorBody struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+// fieldError is bad input in one field; it becomes a 400.
+type fieldError struct {
+	field, msg string
+}
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+func badField(w http.ResponseWriter, err *fieldError) {
+	writeJSON(w, http.StatusBadRequest, errorBody{Error: err.Error(), Field: err.field})
+}
+
+// maxBody bounds an admin request body; none needs more.
+const maxBody = 64 << 10
+
+// decode reads a JSON object strictly into v: an unknown field, a wrong
+// type or trailing data is a fieldError naming the field (or "body").
+func decode(r *http.Request, v any) *fieldError {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		return &fieldError{field: "body", msg: "want one JSON object"}
+	}
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te):
+		return &fieldError{field: te.Field, msg: "want a " + te.Type.String()}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &fieldError{field: name, msg: "unknown field"}
+	case errors.Is(err, io.EOF):
+		return &fieldError{field: "body", msg: "want a JSON object, got nothing"}
+	}
+	return &fieldError{field: "body", msg: "not valid JSON"}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// internal answers 500 and logs the cause once, here.
+func (a *Admin) internal(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("admin request failed", "err", err, "route", r.Pattern,
+		"status", http.StatusInternalServerError)
+	writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error"})
+}
+
+// clockJSON is the clock on the wire.
+type clockJSON struct {
+	Mode   clock.Mode `json:"mode"`
+	At     string     `json:"at,omitempty"`
+	Offset string     `json:"offset,omitempty"`
+	Now    string     `json:"now"`
+}
+
+func (a *Admin) clockAnswer() clockJSON {
+	s := a.clock.State()
+	out := clockJSON{Mode: s.Mode, Now: a.clock.Now().Format(time.RFC3339Nano)}
+	switch s.Mode {
+	case clock.Frozen:
+		out.At = s.At.Format(time.RFC3339Nano)
+	case clock.Offset:
+		out.Offset = s.Offset.String()
+	}
+	return out
+}
+
+func (a *Admin) getClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, a.clockAnswer())
+}
+
+func (a *Admin) putClock(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Mode   *string `json:"mode"`
+		At     *string `json:"at"`
+		Offset *string `json:"offset"`
+	}
+	if err := decode(r, &in); err != nil {
+		badField(w, err)
+		return
+	}
+
+	st, ferr := clockState(in.Mode, in.At, in.Offset)
+	if ferr != nil {
+		badField(w, ferr)
+		return
+	}
+
+	if err := a.clock.Set(st); err != nil {
+		badField(w, &fieldError{field: "mode", msg: err.Error()})
+		return
+	}
+	a.log.Info("clock set", "route", r.Pattern, "mode", string(st.Mode))
+	writeJSON(w, http.StatusOK, a.clockAnswer())
+}
+
+// clockState checks the fields of a PUT /_opensom/clock: the mode, and
+// exactly the field that mode needs.
+func clockState(mode, at, offset *string) (clock.State, *fieldError) {
+	if mode == nil {
+		return clock.State{}, &fieldError{field: "mode", msg: "required: real, frozen or offset"}
+	}
+	st := clock.State{Mode: clock.Mode(*mode)}
+	switch st.Mode {
+	case clock.Real:
+	case clock.Frozen:
+		if at == nil {
+			return st, &fieldError{field: "at", msg: "required for mode frozen (RFC 3339)"}
+		}
+		t, err := time.Parse(time.RFC3339Nano, *at)
+		if err != nil {
+			return st, &fieldError{field: "at", msg: "want an RFC 3339 time"}
+		}
+		st.At = t
+	case clock.Offset:
+		if offset == nil {
+			return st, &fieldError{field: "offset", msg: `required for mode offset ("-36h")`}
+		}
+		d, err := time.ParseDuration(*offset)
+		if err != nil {
+			return st, &fieldError{field: "offset", msg: `want a duration such as "-36h" or "90m"`}
+		}
+		st.Offset = d
+	default:
+		return st, &fieldError{field: "mode", msg: "want real, frozen or offset"}
+	}
+	if at != nil && st.Mode != clock.Frozen {
+		return st, &fieldError{field: "at", msg: "only for mode frozen"}
+	}
+	if offset != nil && st.Mode != clock.Offset {
+		return st, &fieldError{field: "offset", msg: "only for mode offset"}
+	}
+	return st, nil
+}
+
+func (a *Admin) reset(w http.ResponseWriter, r *http.Request) {
+	world, err := a.world()
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	if err := a.store.Reset(r.Context(), world); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	a.log.Info("world reset", "route", r.Pattern, "schools", len(world.Schools),
+		"pupils", len(world.Pupils))
+	writeJSON(w, http.StatusOK, map[string]int{"schools": len(world.Schools),
+		"pupils": len(world.Pupils), "accounts": len(world.Accounts)})
+}
+
+func (a *Admin) accounts(w http.ResponseWriter, r *http.Request) {
+	list, err := ListAccounts(r.Context(), a.store)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
