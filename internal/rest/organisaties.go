@@ -9,6 +9,7 @@ import (
 // instellingen are the schools. It needs no token. Its format is always
 // JSON, as the static file of the real service is.
 func (h *Handler) organisaties(w http.ResponseWriter, r *http.Request) {
+	h.corsHeaders(w, r) // a GET, never a preflight: that is OPTIONS
 	schools, err := h.store.Schools(r.Context())
 	if err != nil {
 		h.fail(w, r, formatJSON, fmt.Errorf("load schools: %w", err))

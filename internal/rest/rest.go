@@ -82,6 +82,17 @@ func New(o Options) *Handler {
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("/rest/v1/", h)
 	mux.HandleFunc("GET /organisaties.json", h.organisaties)
+	mux.HandleFunc("OPTIONS /organisaties.json", h.preflight)
+}
+
+// preflight answers a CORS preflight for a path outside /rest/v1/, and
+// any other OPTIONS with the methods there are.
+func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
+	if h.corsHeaders(w, r) {
+		return
+	}
+	w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // call is what a route handler gets: who asks, the path parameters, the

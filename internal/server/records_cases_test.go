@@ -18,34 +18,44 @@ func TestCaseCORS(t *testing.T) {
 	tok := e.loginToken(t, uuidA, "s1")
 	const web = "https://leerling.somtoday.nl"
 
-	resp, body := e.do(t, "OPTIONS", "/rest/v1/leerlingen", "", "", "Origin", web,
-		"Access-Control-Request-Method", "GET",
-		"Access-Control-Request-Headers", "authorization, range, accept")
-	h := resp.Header
-	if resp.StatusCode != 204 || h.Get("Access-Control-Allow-Origin") != web {
-		t.Fatalf("preflight: %d %v %s", resp.StatusCode, h, body)
-	}
-	for _, want := range []string{"authorization", "range", "accept"} {
-		if !strings.Contains(h.Get("Access-Control-Allow-Headers"), want) {
-			t.Errorf("Allow-Headers %q lacks %s", h.Get("Access-Control-Allow-Headers"), want)
+	// The school list is read by browser clients too, before any login.
+	for _, tc := range []struct{ path, token, exposed string }{
+		{"/rest/v1/leerlingen", tok, "Content-Range"},
+		{"/organisaties.json", "", ""},
+	} {
+		resp, body := e.do(t, "OPTIONS", tc.path, "", "", "Origin", web,
+			"Access-Control-Request-Method", "GET",
+			"Access-Control-Request-Headers", "authorization, range, accept")
+		h := resp.Header
+		if resp.StatusCode != 204 || h.Get("Access-Control-Allow-Origin") != web {
+			t.Fatalf("%s preflight: %d %v %s", tc.path, resp.StatusCode, h, body)
 		}
-	}
-	if !strings.Contains(h.Get("Access-Control-Allow-Methods"), "GET") {
-		t.Errorf("Allow-Methods %q lacks GET", h.Get("Access-Control-Allow-Methods"))
-	}
+		for _, want := range []string{"authorization", "range", "accept"} {
+			if !strings.Contains(h.Get("Access-Control-Allow-Headers"), want) {
+				t.Errorf("%s: Allow-Headers %q lacks %s", tc.path,
+					h.Get("Access-Control-Allow-Headers"), want)
+			}
+		}
+		if !strings.Contains(h.Get("Access-Control-Allow-Methods"), "GET") {
+			t.Errorf("%s: Allow-Methods %q lacks GET", tc.path, h.Get("Access-Control-Allow-Methods"))
+		}
 
-	resp, _ = e.do(t, "GET", "/rest/v1/leerlingen", tok, "", "Origin", web)
-	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != web ||
-		resp.Header.Get("Access-Control-Expose-Headers") != "Content-Range" ||
-		resp.Header.Get("Content-Range") == "" {
-		t.Fatalf("GET: %d %v", resp.StatusCode, resp.Header)
-	}
+		resp, _ = e.do(t, "GET", tc.path, tc.token, "", "Origin", web)
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != web ||
+			resp.Header.Get("Access-Control-Expose-Headers") != "Content-Range" {
+			t.Fatalf("GET %s: %d %v", tc.path, resp.StatusCode, resp.Header)
+		}
+		if tc.exposed != "" && resp.Header.Get(tc.exposed) == "" {
+			t.Errorf("GET %s: no %s", tc.path, tc.exposed)
+		}
 
-	for _, method := range []string{"OPTIONS", "GET"} {
-		resp, _ = e.do(t, method, "/rest/v1/leerlingen", tok, "", "Origin", "https://evil.example",
-			"Access-Control-Request-Method", "GET")
-		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
-			t.Errorf("%s from another origin: Access-Control-Allow-Origin %q", method, got)
+		for _, method := range []string{"OPTIONS", "GET"} {
+			resp, _ = e.do(t, method, tc.path, tc.token, "", "Origin", "https://evil.example",
+				"Access-Control-Request-Method", "GET")
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+				t.Errorf("%s %s from another origin: Access-Control-Allow-Origin %q", method,
+					tc.path, got)
+			}
 		}
 	}
 }
