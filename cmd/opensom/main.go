@@ -15,12 +15,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
-	"github.com/opensom/opensom/internal/access"
+	"github.com/opensom/opensom/internal/admin"
 	"github.com/opensom/opensom/internal/clock"
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
@@ -114,8 +113,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 
+	limit, err := server.OpenLimiter(ctx, cfg, st, log)
+	if err != nil {
+		return fmt.Errorf("rate limit: %w", err)
+	}
+	defer limit.Close()
+
 	h, err := server.Handler(ctx, server.Options{Config: cfg, Store: st, Log: log,
-		Now: clk.Now, Clock: clk, DemoNow: start})
+		Now: clk.Now, Clock: clk, DemoNow: start, Limiter: limit.Limiter})
 	if err != nil {
 		return err
 	}
@@ -133,7 +138,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL,
-		"db", cfg.DBForLog())
+		"db", cfg.DBForLog(), "rate_limit_in", limit.Where)
 
 	select {
 	case err := <-errc:
@@ -170,16 +175,6 @@ func migrateDB(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
-// demoAccount is one line of `opensom accounts --json`.
-type demoAccount struct {
-	TenantUUID  string      `json:"tenant_uuid"`
-	School      string      `json:"school"`
-	Username    string      `json:"username"`
-	Password    *string     `json:"password"`
-	Role        school.Role `json:"role"`
-	LeerlingIDs []school.ID `json:"leerling_ids"`
-}
-
 func accounts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var asJSON bool
 	cfg, err := parse("accounts", args, stderr, func(fs *flag.FlagSet) {
@@ -194,7 +189,7 @@ func accounts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 
-	list, err := listAccounts(ctx, st)
+	list, err := admin.ListAccounts(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -206,44 +201,9 @@ func accounts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return writeTable(stdout, list, len(list))
 }
 
-func listAccounts(ctx context.Context, st school.Store) ([]demoAccount, error) {
-	accs, err := st.Accounts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load accounts: %w", err)
-	}
-	schools, err := st.Schools(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load schools: %w", err)
-	}
-	byID := map[school.ID]school.School{}
-	for _, s := range schools {
-		byID[s.ID] = s
-	}
-	out := make([]demoAccount, 0, len(accs))
-	for _, a := range accs {
-		s := byID[a.SchoolID]
-		d := demoAccount{TenantUUID: s.UUID, School: s.Name, Username: a.Username, Role: a.Role}
-		if a.DemoPassword != "" {
-			pw := a.DemoPassword
-			d.Password = &pw
-		}
-		// The pupils an account may read are the access package's to say.
-		v, err := access.Resolve(ctx, st, a.SchoolID, a.ID)
-		if err != nil {
-			return nil, fmt.Errorf("resolve account %s: %w", a.Username, err)
-		}
-		d.LeerlingIDs = slices.Clone(v.Pupils())
-		if d.LeerlingIDs == nil {
-			d.LeerlingIDs = []school.ID{}
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
 // printAccounts shows a short table of demo accounts at start.
 func printAccounts(ctx context.Context, st school.Store, w io.Writer, publicURL string) error {
-	list, err := listAccounts(ctx, st)
+	list, err := admin.ListAccounts(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -253,7 +213,7 @@ func printAccounts(ctx context.Context, st school.Store, w io.Writer, publicURL 
 }
 
 // writeTable prints the demo accounts, at most perSchool of each school.
-func writeTable(w io.Writer, list []demoAccount, perSchool int) error {
+func writeTable(w io.Writer, list []admin.Account, perSchool int) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tUSERNAME\tPASSWORD\tSCHOOL\tTENANT_UUID")
 	shown := map[string]int{}

@@ -44,6 +44,18 @@ type Config struct {
 	// CORSOrigins are the browser origins that may call the REST API,
 	// comma-separated; "" allows none.
 	CORSOrigins string
+	// Redis is a redis:// URL where the per-address rate limit keeps its
+	// buckets; "" keeps them in the database when several nodes share it
+	// (PostgreSQL), in memory otherwise.
+	Redis string
+	// RatePerSecond and RateBurst are the per-address rate limit of the
+	// token endpoint and the login pages.
+	RatePerSecond float64
+	RateBurst     int
+	// TrustForwardedFor takes a request's client address, which the rate
+	// limit counts by, from X-Forwarded-For: only behind a proxy that
+	// sets it, or any client picks its own address.
+	TrustForwardedFor bool
 }
 
 // Default is the configuration with nothing set.
@@ -62,6 +74,8 @@ func Default() Config {
 		LogFormat:       "text",
 		AnswerCacheMiB:  64,
 		CORSOrigins:     "https://leerling.somtoday.nl",
+		RatePerSecond:   200,
+		RateBurst:       1000,
 	}
 }
 
@@ -101,6 +115,19 @@ func (c *Config) Register(fs *flag.FlagSet) *Env {
 	}
 	e.str(fs, &c.CORSOrigins, "cors-origins", "CORS_ORIGINS",
 		"comma-separated browser origins that may call the REST API")
+	// Not e.str either: the URL may hold a password.
+	fs.StringVar(&c.Redis, "redis", "",
+		"redis://host:port/db URL for the shared per-address rate limit; empty keeps it in "+
+			"the database (PostgreSQL) or in memory (SQLite) (OPENSOM_REDIS)")
+	if v, ok := e.lookup("REDIS"); ok {
+		c.Redis = v
+	}
+	e.float(fs, &c.RatePerSecond, "rate-limit", "RATE_LIMIT",
+		"requests a second per client address to the token endpoint and the login pages")
+	e.int(fs, &c.RateBurst, "rate-burst", "RATE_BURST",
+		"requests per client address allowed at once above the rate")
+	e.bool(fs, &c.TrustForwardedFor, "trust-forwarded-for", "TRUST_FORWARDED_FOR",
+		"take the client address from the X-Forwarded-For that the proxy in front appends")
 	return e
 }
 
@@ -141,6 +168,28 @@ func (e *Env) int64(fs *flag.FlagSet, p *int64, flagName, env, usage string) {
 		*p = n
 	}
 	fs.Int64Var(p, flagName, *p, usage+" (OPENSOM_"+env+")")
+}
+
+func (e *Env) float(fs *flag.FlagSet, p *float64, flagName, env, usage string) {
+	if v, ok := e.lookup(env); ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("OPENSOM_%s: %q is not a number", env, v))
+		}
+		*p = f
+	}
+	fs.Float64Var(p, flagName, *p, usage+" (OPENSOM_"+env+")")
+}
+
+func (e *Env) bool(fs *flag.FlagSet, p *bool, flagName, env, usage string) {
+	if v, ok := e.lookup(env); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("OPENSOM_%s: %q is not true or false", env, v))
+		}
+		*p = b
+	}
+	fs.BoolVar(p, flagName, *p, usage+" (OPENSOM_"+env+")")
 }
 
 func (e *Env) dur(fs *flag.FlagSet, p *time.Duration, flagName, env, usage string) {
@@ -204,6 +253,16 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("cors-origins: %w", err))
 		}
 	}
+	if !(c.RatePerSecond > 0 && c.RatePerSecond <= 1e6) {
+		errs = append(errs, fmt.Errorf("rate-limit: want above 0, at most 1000000, got %v",
+			c.RatePerSecond))
+	}
+	if c.RateBurst < 1 || c.RateBurst > 1e6 {
+		errs = append(errs, fmt.Errorf("rate-burst: want 1 to 1000000, got %d", c.RateBurst))
+	}
+	if err := checkRedis(c.Redis); err != nil {
+		errs = append(errs, fmt.Errorf("redis: %w", err))
+	}
 	if strings.ContainsAny(c.AdminToken, " \t\r\n") {
 		errs = append(errs, errors.New("admin-token: must not contain white space"))
 	}
@@ -230,6 +289,19 @@ func (c Config) DBForLog() string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// checkRedis accepts "" or a redis:// or rediss:// URL with a host. Its
+// errors never quote the URL, which may hold a password.
+func checkRedis(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return errors.New("want a redis://host:port/db URL")
+	}
+	return nil
 }
 
 func checkOrigin(s string) error {

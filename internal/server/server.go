@@ -20,6 +20,7 @@ import (
 	"github.com/opensom/opensom/internal/demo"
 	"github.com/opensom/opensom/internal/httpx"
 	"github.com/opensom/opensom/internal/metrics"
+	"github.com/opensom/opensom/internal/ratelimit/redislimit"
 	"github.com/opensom/opensom/internal/rest"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/store/sqlstore"
@@ -81,6 +82,10 @@ type Options struct {
 	// Clock is the one settable clock, which the admin API moves; nil
 	// makes one over Now, so a test's own Now still drives it.
 	Clock *clock.Clock
+	// Limiter keeps the per-address rate limit; nil is OpenLimiter's
+	// choice without Redis: the store's buckets when several nodes share
+	// the store, the process's memory otherwise.
+	Limiter auth.Limiter
 	// DemoNow is the instant the demo world was generated around
 	// (OpenStore's now), so that an admin reset brings back that world;
 	// zero is the clock's time when Handler starts.
@@ -111,6 +116,10 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 			return nil, fmt.Errorf("watch pool: %w", err)
 		}
 	}
+	limiter := o.Limiter
+	if limiter == nil {
+		limiter, _ = localLimiter(o.Store, cfg)
+	}
 	cost := o.PasswordCost
 	if cost == (passwd.Params{}) {
 		cost = passwd.Demo
@@ -120,6 +129,7 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, RefreshGrace: cfg.RefreshGrace,
 		MaxAttempts: cfg.MaxAttempts, LockFor: cfg.LockFor, Clients: auth.KnownClients(),
 		BurnCost: cost, Key: o.Key, Metrics: m,
+		Limiter: limiter, RateLimit: rateOf(cfg), TrustForwardedFor: cfg.TrustForwardedFor,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start auth: %w", err)
@@ -143,6 +153,50 @@ func Handler(ctx context.Context, o Options) (http.Handler, error) {
 	}
 	// Durations are the wall clock's, whatever the sandbox clock says.
 	return httpx.Wrap(adm.Wrap(mux), o.Log, time.Now, m), nil
+}
+
+// multiNode is a store that other processes may share (sqlstore on
+// PostgreSQL).
+type multiNode interface {
+	MultiNode() bool
+}
+
+// Limit is where the per-address rate limit keeps its buckets.
+type Limit struct {
+	auth.Limiter
+	Where string       // "redis", "database" or "memory", for the log
+	Close func() error // releases what OpenLimiter opened
+}
+
+// OpenLimiter opens where the per-address rate limit keeps its buckets:
+// Redis when cfg.Redis is set, else as localLimiter.
+func OpenLimiter(ctx context.Context, cfg config.Config, st school.Store,
+	log *slog.Logger) (Limit, error) {
+	if cfg.Redis == "" {
+		l, where := localLimiter(st, cfg)
+		return Limit{Limiter: l, Where: where, Close: func() error { return nil }}, nil
+	}
+	r := rateOf(cfg)
+	rl, err := redislimit.Open(ctx, redislimit.Options{URL: cfg.Redis,
+		PerSecond: r.PerSecond, Burst: r.Burst, Log: log})
+	if err != nil {
+		return Limit{}, err
+	}
+	return Limit{Limiter: rl, Where: "redis", Close: rl.Close}, nil
+}
+
+// localLimiter keeps the buckets in the store when other nodes share it,
+// so that the limit holds for all of them together, and in memory when
+// this process is the only one.
+func localLimiter(st school.Store, cfg config.Config) (auth.Limiter, string) {
+	if mn, ok := st.(multiNode); ok && mn.MultiNode() {
+		return auth.NewStoreLimiter(st, rateOf(cfg)), "database"
+	}
+	return auth.NewMemoryLimiter(rateOf(cfg)), "memory"
+}
+
+func rateOf(cfg config.Config) auth.RateLimit {
+	return auth.RateLimit{PerSecond: cfg.RatePerSecond, Burst: cfg.RateBurst}
 }
 
 // newAdmin builds the admin API: closed without an admin token; with one,

@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -66,7 +68,21 @@ type Options struct {
 	Prefix    string // default DefaultPrefix
 	PerSecond float64
 	Burst     int
+	// Log gets the Redis client's own messages (failed dials and the
+	// like) at Warn; nil leaves them on the client's default, stderr.
+	Log *slog.Logger
 }
+
+// slogPrinter hands the Redis client's messages to slog.
+type slogPrinter struct{ log *slog.Logger }
+
+func (p slogPrinter) Printf(ctx context.Context, format string, v ...any) {
+	p.log.WarnContext(ctx, "redis client", "err", fmt.Sprintf(format, v...))
+}
+
+// setLogger points the Redis client's logger, which is one per process,
+// at the first Log given.
+var setLogger sync.Once
 
 // Timeouts of the client: a limiter that cannot answer fast is let
 // through by its caller, so waiting long for Redis buys nothing.
@@ -92,6 +108,9 @@ func Open(ctx context.Context, o Options) (*Limiter, error) {
 	// endpoints the server names, and opensom talks only to the one given.
 	opt.MaintNotificationsConfig = &maintnotifications.Config{
 		Mode: maintnotifications.ModeDisabled}
+	if o.Log != nil {
+		setLogger.Do(func() { redis.SetLogger(slogPrinter{o.Log}) })
+	}
 	if o.Prefix == "" {
 		o.Prefix = DefaultPrefix
 	}
