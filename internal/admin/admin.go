@@ -12,7 +12,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -163,6 +165,18 @@ func badField(w http.ResponseWriter, err *fieldError) {
 	writeJSON(w, http.StatusBadRequest, errorBody{Error: err.Error(), Field: err.field})
 }
 
+// badParam is the first query parameter of r that is not one of known.
+// A filter the admin does not know is refused, not ignored: ignored, a
+// GET would answer everything and a DELETE would delete everything.
+func badParam(r *http.Request, known ...string) *fieldError {
+	for _, k := range slices.Sorted(maps.Keys(r.URL.Query())) {
+		if !slices.Contains(known, k) {
+			return &fieldError{field: k, msg: "unknown parameter"}
+		}
+	}
+	return nil
+}
+
 // maxBody bounds an admin request body; none needs more.
 const maxBody = 64 << 10
 
@@ -172,13 +186,18 @@ func decode(r *http.Request, v any) *fieldError {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		return &fieldError{field: "body", msg: "want one JSON object"}
-	}
 	var te *json.UnmarshalTypeError
 	switch {
 	case err == nil:
+		// Only the end of the body will do: dec.More would let a stray "}"
+		// or "]" after the object pass.
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			return &fieldError{field: "body", msg: "want one JSON object and nothing after it"}
+		}
 		return nil
+	case errors.As(err, &te) && te.Field == "":
+		// The body itself is not an object (an array, a string, a number).
+		return &fieldError{field: "body", msg: "want a JSON object"}
 	case errors.As(err, &te):
 		return &fieldError{field: te.Field, msg: "want a " + te.Type.String()}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -272,6 +291,10 @@ func clockState(mode, at, offset *string) (clock.State, *fieldError) {
 		t, err := time.Parse(time.RFC3339Nano, *at)
 		if err != nil {
 			return st, &fieldError{field: "at", msg: "want an RFC 3339 time"}
+		}
+		if t.IsZero() {
+			// clock.Set refuses it too, but would blame the mode.
+			return st, &fieldError{field: "at", msg: "want an instant after year 1"}
 		}
 		st.At = t
 	case clock.Offset:

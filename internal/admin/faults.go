@@ -269,6 +269,10 @@ func (a *Admin) listFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Admin) clearFaults(w http.ResponseWriter, r *http.Request) {
+	if err := badParam(r); err != nil {
+		badField(w, err)
+		return
+	}
 	a.faults.clear()
 	w.WriteHeader(http.StatusNoContent)
 }

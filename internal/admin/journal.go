@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -100,13 +101,24 @@ func redactQuery(raw string) string {
 	return strings.Join(parts, "&")
 }
 
-func secretKey(k string) bool {
+// secretKey judges a raw key by what the server reads it as: "pass%77ord"
+// is a password. A key that does not decode is judged secret.
+func secretKey(raw string) bool {
+	k, err := url.QueryUnescape(raw)
+	if err != nil {
+		return true
+	}
 	k = strings.ToLower(k)
 	return secretKeys[k] || strings.Contains(k, "token") || strings.Contains(k, "secret") ||
 		strings.Contains(k, "password")
 }
 
 func (a *Admin) getJournal(w http.ResponseWriter, r *http.Request) {
+	if err := badParam(r, "since", "path"); err != nil {
+		badField(w, err)
+		return
+	}
+
 	q := r.URL.Query()
 	var since time.Time
 	if s := q.Get("since"); s != "" {
@@ -126,6 +138,10 @@ func (a *Admin) getJournal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Admin) clearJournal(w http.ResponseWriter, r *http.Request) {
+	if err := badParam(r); err != nil {
+		badField(w, err)
+		return
+	}
 	a.journal.clear()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -25,6 +25,12 @@ func (a *Admin) observe(w http.ResponseWriter, r *http.Request, next http.Handle
 	}
 	e.ClientID = clientID(r, form, caller)
 	rec := &statusRecorder{ResponseWriter: w}
+	var dropped io.Closer // a dropped request's connection, closed once recorded
+	// TODO: an answer bigger than net/http's write buffers (a few KiB)
+	// can reach its client before this entry is in the journal, so a
+	// client that reads the journal the moment such an answer is complete
+	// may not find it yet. Smaller answers, faults and drops are recorded
+	// before their client sees them.
 	defer func() {
 		p := recover()
 		switch {
@@ -39,6 +45,11 @@ func (a *Admin) observe(w http.ResponseWriter, r *http.Request, next http.Handle
 		}
 		e.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 		a.journal.add(e)
+		// Only now, so that a client that sees the drop finds it in the
+		// journal at once.
+		if dropped != nil {
+			_ = dropped.Close()
+		}
 		if p != nil {
 			panic(p)
 		}
@@ -59,7 +70,7 @@ func (a *Admin) observe(w http.ResponseWriter, r *http.Request, next http.Handle
 			return
 		case KindDrop:
 			rec.dropped = true
-			drop(rec)
+			dropped = hijack(rec)
 			return
 		}
 	}
@@ -79,14 +90,15 @@ func wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// drop closes the connection under the request without an answer. Where
-// it cannot be taken over (HTTP/2), aborting the handler resets the stream.
-func drop(w http.ResponseWriter) {
+// hijack takes over the connection under the request, for a drop: the
+// caller closes it without an answer. Where it cannot be taken over
+// (HTTP/2), aborting the handler resets the stream.
+func hijack(w http.ResponseWriter) io.Closer {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	_ = conn.Close()
+	return conn
 }
 
 // answerFault writes a status or rate-limit fault's answer, in the body
@@ -101,6 +113,11 @@ func answerFault(w http.ResponseWriter, r *http.Request, f Fault) {
 	h.Set("Cache-Control", "no-store")
 	var body any
 	if strings.HasPrefix(r.URL.Path, "/oauth2/") {
+		// As the token endpoint does: a client that authenticated with
+		// Basic is told the scheme again with its 401 (RFC 6749 5.2).
+		if _, _, basic := r.BasicAuth(); basic && f.Status == http.StatusUnauthorized {
+			h.Set("WWW-Authenticate", `Basic realm="opensom"`)
+		}
 		body = struct {
 			Description string `json:"error_description"`
 			Code        string `json:"error"`
