@@ -189,6 +189,7 @@ type Store interface {
 	AuthStore
 	Records
 	RateLimits
+	Editor
 
 	Close() error
 }

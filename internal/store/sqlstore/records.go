@@ -95,9 +95,7 @@ func scanGroup(sc scanner, g *school.Group) error {
 func (s *Store) Switches(ctx context.Context, schoolID school.ID) (school.Switches, error) {
 	const q = `SELECT school_id, name, is_on FROM school_switches WHERE school_id = ?
 		ORDER BY name`
-	rows, err := queryList(ctx, s.read, s.d, func(sc scanner, x *school.Switch) error {
-		return sc.Scan(&x.SchoolID, &x.Name, flag{&x.On})
-	}, q, int64(schoolID))
+	rows, err := queryList(ctx, s.read, s.d, scanSwitch, q, int64(schoolID))
 	if err != nil {
 		return nil, fmt.Errorf("load switches: %w", err)
 	}
@@ -108,18 +106,7 @@ func (s *Store) Switches(ctx context.Context, schoolID school.ID) (school.Switch
 func (s *Store) Holidays(ctx context.Context, schoolID school.ID) ([]school.Holiday, error) {
 	const q = `SELECT id, school_id, name, from_date, to_date FROM holidays
 		WHERE school_id = ? ORDER BY from_date, id`
-	out, err := queryList(ctx, s.read, s.d, func(sc scanner, h *school.Holiday) error {
-		var from, to string
-		if err := sc.Scan(&h.ID, &h.SchoolID, &h.Name, &from, &to); err != nil {
-			return err
-		}
-		var err error
-		if h.From, err = fromDateText(from); err != nil {
-			return err
-		}
-		h.To, err = fromDateText(to)
-		return err
-	}, q, int64(schoolID))
+	out, err := queryList(ctx, s.read, s.d, scanHoliday, q, int64(schoolID))
 	if err != nil {
 		return nil, fmt.Errorf("load holidays: %w", err)
 	}
@@ -130,9 +117,7 @@ func (s *Store) Holidays(ctx context.Context, schoolID school.ID) ([]school.Holi
 func (s *Store) LessonHours(ctx context.Context, schoolID school.ID) ([]school.LessonHour, error) {
 	const q = `SELECT school_id, number, begin_time, end_time FROM lesson_hours
 		WHERE school_id = ? ORDER BY number`
-	out, err := queryList(ctx, s.read, s.d, func(sc scanner, h *school.LessonHour) error {
-		return sc.Scan(&h.SchoolID, &h.Number, &h.Begin, &h.End)
-	}, q, int64(schoolID))
+	out, err := queryList(ctx, s.read, s.d, scanLessonHour, q, int64(schoolID))
 	if err != nil {
 		return nil, fmt.Errorf("load lesson hours: %w", err)
 	}
@@ -144,10 +129,7 @@ func (s *Store) AbsenceReasons(ctx context.Context,
 	schoolID school.ID) ([]school.AbsenceReason, error) {
 	q := `SELECT id, school_id, abbrev, description, kind, authorised FROM absence_reasons
 		WHERE school_id = ? ORDER BY abbrev` + s.d.bytewise + `, id`
-	out, err := queryList(ctx, s.read, s.d, func(sc scanner, r *school.AbsenceReason) error {
-		return sc.Scan(&r.ID, &r.SchoolID, &r.Abbrev, &r.Description, &r.Kind,
-			flag{&r.Authorised})
-	}, q, int64(schoolID))
+	out, err := queryList(ctx, s.read, s.d, scanReason, q, int64(schoolID))
 	if err != nil {
 		return nil, fmt.Errorf("load absence reasons: %w", err)
 	}
@@ -251,19 +233,10 @@ func (s *Store) Measures(ctx context.Context, schoolID school.ID,
 	if len(pupilIDs) == 0 {
 		return nil, nil
 	}
-	q := `SELECT id, school_id, pupil_id, name, measure_date, done, remarks, automatic, cause
-		FROM measures WHERE school_id = ? AND pupil_id IN (` + placeholders(len(pupilIDs)) +
-		`) ORDER BY measure_date, id`
-	out, err := queryList(ctx, s.read, s.d, func(sc scanner, m *school.Measure) error {
-		var date string
-		err := sc.Scan(&m.ID, &m.SchoolID, &m.PupilID, &m.Name, &date, flag{&m.Done},
-			&m.Remarks, flag{&m.Automatic}, &m.Cause)
-		if err != nil {
-			return err
-		}
-		m.Date, err = fromDateText(date)
-		return err
-	}, q, append([]any{int64(schoolID)}, idArgs(pupilIDs)...)...)
+	q := measureSelect + ` WHERE school_id = ? AND pupil_id IN (` +
+		placeholders(len(pupilIDs)) + `) ORDER BY measure_date, id`
+	out, err := queryList(ctx, s.read, s.d, scanMeasure, q,
+		append([]any{int64(schoolID)}, idArgs(pupilIDs)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("load measures: %w", err)
 	}
@@ -385,4 +358,45 @@ func (s *Store) HomeworkDoneByID(ctx context.Context,
 	out, err := queryList(ctx, s.read, s.d, scanDone, doneSelect+` WHERE id = ? AND school_id = ?`,
 		int64(id), int64(schoolID))
 	return one(out, err, "load homework tick")
+}
+
+// The scanners below are shared by the reads above and by Export.
+
+func scanSwitch(sc scanner, x *school.Switch) error {
+	return sc.Scan(&x.SchoolID, &x.Name, flag{&x.On})
+}
+
+func scanHoliday(sc scanner, h *school.Holiday) error {
+	var from, to string
+	if err := sc.Scan(&h.ID, &h.SchoolID, &h.Name, &from, &to); err != nil {
+		return err
+	}
+	var err error
+	if h.From, err = fromDateText(from); err != nil {
+		return err
+	}
+	h.To, err = fromDateText(to)
+	return err
+}
+
+func scanLessonHour(sc scanner, h *school.LessonHour) error {
+	return sc.Scan(&h.SchoolID, &h.Number, &h.Begin, &h.End)
+}
+
+func scanReason(sc scanner, r *school.AbsenceReason) error {
+	return sc.Scan(&r.ID, &r.SchoolID, &r.Abbrev, &r.Description, &r.Kind, flag{&r.Authorised})
+}
+
+const measureSelect = `SELECT id, school_id, pupil_id, name, measure_date, done, remarks,
+	automatic, cause FROM measures`
+
+func scanMeasure(sc scanner, m *school.Measure) error {
+	var date string
+	err := sc.Scan(&m.ID, &m.SchoolID, &m.PupilID, &m.Name, &date, flag{&m.Done},
+		&m.Remarks, flag{&m.Automatic}, &m.Cause)
+	if err != nil {
+		return err
+	}
+	m.Date, err = fromDateText(date)
+	return err
 }

@@ -16,7 +16,11 @@ import (
 // signing_keys, server_secrets and data_version are kept on purpose: the
 // keys and secrets keep the server's identity, and the version must only
 // grow, or a cache could take the new world for an old one.
-var resetTables = []string{
+var resetTables = append(append([]string{}, schoolTables...), sessionTables...)
+
+// schoolTables hold the school data, children before parents; a snapshot
+// restore empties them and keeps the sessions.
+var schoolTables = []string{
 	"conversation_recipients",
 	"conversations",
 	"ical_links",
@@ -44,6 +48,10 @@ var resetTables = []string{
 	"branches",
 	"school_oidc_urls",
 	"schools",
+}
+
+// sessionTables are the sessions and login counters of the accounts.
+var sessionTables = []string{
 	// Tokens and codes of the old world's accounts: without their
 	// families, tokens issued before the reset stop working.
 	"refresh_tokens",
