@@ -1,6 +1,7 @@
 // Package admin is opensom's sandbox control surface under /_opensom/: the
 // clock, injected faults, the journal of requests received, a reset to
-// the demo world and the demo accounts. It is closed (every /_opensom/
+// the demo world, the demo accounts, the school data edited one entity at
+// a time, and named snapshots. It is closed (every /_opensom/
 // path is a 404, and no journal or fault costs anything) unless an admin
 // token is configured, and then it answers only to that token.
 package admin
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opensom/opensom/internal/auth/passwd"
 	"github.com/opensom/opensom/internal/clock"
 	"github.com/opensom/opensom/internal/school"
 )
@@ -47,6 +49,9 @@ type Options struct {
 	Log    *slog.Logger
 	// JournalSize bounds the journal; zero is DefaultJournalSize.
 	JournalSize int
+	// PasswordCost hashes the passwords of accounts the admin makes; zero
+	// is passwd.Demo, the demo world's.
+	PasswordCost passwd.Params
 }
 
 // DefaultJournalSize is how many requests the journal keeps.
@@ -63,6 +68,7 @@ type Admin struct {
 	log      *slog.Logger
 	faults   *faultList
 	journal  *journal
+	cost     passwd.Params
 	mux      *http.ServeMux
 }
 
@@ -71,7 +77,10 @@ type Admin struct {
 func New(o Options) (*Admin, error) {
 	a := &Admin{open: o.Token != "", tokenSum: sha256.Sum256([]byte(o.Token)),
 		clock: o.Clock, store: o.Store, world: o.World, caller: o.Caller, log: o.Log,
-		faults: &faultList{}, journal: newJournal(o.JournalSize)}
+		faults: &faultList{}, journal: newJournal(o.JournalSize), cost: o.PasswordCost}
+	if a.cost == (passwd.Params{}) {
+		a.cost = passwd.Demo
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -97,6 +106,10 @@ func (a *Admin) routes() {
 	m.HandleFunc("DELETE /_opensom/journal", a.clearJournal)
 	m.HandleFunc("POST /_opensom/reset", a.reset)
 	m.HandleFunc("GET /_opensom/accounts", a.accounts)
+	if a.store != nil {
+		// A closed admin may have no store, and serves no route anyway.
+		a.editRoutes(m)
+	}
 	a.mux = m
 }
 

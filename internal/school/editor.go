@@ -97,7 +97,8 @@ type Editor interface {
 	SchoolOf(ctx context.Context, e Entity, id ID) (ID, error)
 
 	// The Put methods create the entity when its ID is zero (the store
-	// picks the id, and a column, study guide or item id left zero) and
+	// picks the id, and a column, study guide, item id or pupil or staff
+	// number left zero: one above the school's highest) and
 	// replace it otherwise, within its school: an id not in the school is
 	// ErrNotFound. A reference to an entity not in the school is a
 	// *MissingError, a taken unique key ErrConflict. They return what was
@@ -130,6 +131,8 @@ type Editor interface {
 	// *InUseError and nothing changes.
 	Delete(ctx context.Context, e Entity, schoolID, id ID) error
 
+	// Branches lists a school's branches by id.
+	Branches(ctx context.Context, schoolID ID) ([]Branch, error)
 	Group(ctx context.Context, schoolID, id ID) (Group, error)
 	AbsenceReport(ctx context.Context, schoolID, id ID) (AbsenceReport, error)
 	Observation(ctx context.Context, schoolID, id ID) (Observation, error)

@@ -210,6 +210,7 @@ func newAdmin(cfg config.Config, o Options, clk *clock.Clock,
 	}
 	adm, err := admin.New(admin.Options{
 		Token: cfg.AdminToken, Clock: clk, Store: o.Store, Log: o.Log,
+		PasswordCost: o.PasswordCost,
 		World: func() (*school.World, error) {
 			return demo.Generate(demo.Options{Seed: cfg.Seed, Now: demoNow, Scale: cfg.Scale})
 		},

@@ -101,6 +101,20 @@ func (s *Store) nextNumber(ctx context.Context, tx *sql.Tx, table, column string
 	return n, nil
 }
 
+// nextInSchool sets *number, when zero on a new row, one above the
+// highest number of the school's rows of table.
+func (s *Store) nextInSchool(ctx context.Context, tx *sql.Tx, table string, id,
+	schoolID school.ID, number *int64) error {
+	if id != 0 || *number != 0 {
+		return nil
+	}
+	q := `SELECT COALESCE(MAX(number), 0) + 1 FROM ` + table + ` WHERE school_id = ?`
+	if err := tx.QueryRowContext(ctx, s.d.query(q), int64(schoolID)).Scan(number); err != nil {
+		return fmt.Errorf("next %s number: %w", table, err)
+	}
+	return nil
+}
+
 // ref is one entity a write refers to.
 type ref struct {
 	e  school.Entity
@@ -219,6 +233,9 @@ func (s *Store) PutPupil(ctx context.Context, p school.Pupil) (school.Pupil, err
 		if err != nil {
 			return err
 		}
+		if err := s.nextInSchool(ctx, tx, "pupils", p.ID, p.SchoolID, &p.Number); err != nil {
+			return err
+		}
 		return s.put(ctx, tx, "pupils", &p.ID, p.SchoolID, []string{"branch_id", "uuid",
 			"number", "first_name", "name_prefix", "last_name", "email", "mobile",
 			"birth_date", "gender", "photo_token"},
@@ -232,6 +249,9 @@ func (s *Store) PutPupil(ctx context.Context, p school.Pupil) (school.Pupil, err
 func (s *Store) PutStaff(ctx context.Context, x school.Staff) (school.Staff, error) {
 	err := s.edit(ctx, "store staff", func(tx *sql.Tx) error {
 		if err := s.checkRefs(ctx, tx, x.SchoolID); err != nil {
+			return err
+		}
+		if err := s.nextInSchool(ctx, tx, "staff", x.ID, x.SchoolID, &x.Number); err != nil {
 			return err
 		}
 		return s.put(ctx, tx, "staff", &x.ID, x.SchoolID, []string{"uuid", "number", "abbrev",
@@ -567,4 +587,15 @@ func (s *Store) Observation(ctx context.Context,
 	out, err := queryList(ctx, s.read, s.d, scanObservation, `SELECT `+observationColumns+
 		` FROM observations WHERE id = ? AND school_id = ?`, int64(id), int64(schoolID))
 	return one(out, err, "load observation")
+}
+
+// Branches lists a school's branches by id.
+func (s *Store) Branches(ctx context.Context, schoolID school.ID) ([]school.Branch, error) {
+	out, err := queryList(ctx, s.read, s.d, scanBranch,
+		`SELECT id, school_id, uuid, name FROM branches WHERE school_id = ? ORDER BY id`,
+		int64(schoolID))
+	if err != nil {
+		return nil, fmt.Errorf("load branches: %w", err)
+	}
+	return out, nil
 }

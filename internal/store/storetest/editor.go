@@ -251,6 +251,19 @@ func testPutCreates(t *testing.T, s school.Store) {
 	gotGr.Entered = gr.Entered
 	same(t, "Grade", gotGr, gr)
 
+	// Numbers left zero count on from the school's highest.
+	p2, err := s.PutPupil(ctx, school.Pupil{SchoolID: schoolA, BranchID: branchA})
+	mustNil(t, "pupil without number", err)
+	st2, err := s.PutStaff(ctx, school.Staff{SchoolID: schoolA})
+	mustNil(t, "staff without number", err)
+	if p2.Number != 90010 || st2.Number != 510 {
+		t.Errorf("numbers %d and %d, want 90010 and 510", p2.Number, st2.Number)
+	}
+	branches, err := s.Branches(ctx, schoolB)
+	if err != nil || len(branches) != 1 || branches[0].ID != branchB {
+		t.Errorf("branches of B: %+v, %v", branches, err)
+	}
+
 	// A second grade gets a column of its own.
 	gr2, err := s.PutGrade(ctx, school.Grade{SchoolID: schoolA, PupilID: pupilA2,
 		SubjectID: subjDutch, Entered: gr.Entered})
