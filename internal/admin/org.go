@@ -191,18 +191,10 @@ func (a *Admin) setMember(in bool) handler {
 		if err != nil {
 			return err
 		}
-		a.log.Info("admin group members changed", "route", r.Pattern, "in", in)
-		return a.groupAnswer(w, g)
+		a.log.Info("admin group members changed", "route", r.Pattern, "group", groupID,
+			"pupil", pupilID, "in", in)
+		return a.groups().answer(a, w, r, http.StatusOK, g, "")
 	}
-}
-
-func (a *Admin) groupAnswer(w http.ResponseWriter, g school.Group) error {
-	out, err := a.groups().out(context.Background(), g)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
 }
 
 type schoolOut struct {

@@ -62,7 +62,7 @@ func (s *Store) SaveSnapshot(ctx context.Context, name string,
 		Created: at.In(school.Amsterdam).Truncate(time.Millisecond),
 		Schools: len(data.World.Schools), Pupils: len(data.World.Pupils)}
 	created := false
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err = s.replaceSnapshot(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.d.query(`DELETE FROM snapshots WHERE name = ?`), name)
 		if err != nil {
 			return err
@@ -81,6 +81,20 @@ func (s *Store) SaveSnapshot(ctx context.Context, name string,
 		return school.SnapshotInfo{}, false, fmt.Errorf("save snapshot: %w", err)
 	}
 	return info, created, nil
+}
+
+// replaceSnapshot runs write in a write transaction, again when another
+// node's save of the same name won the insert (PostgreSQL), so that the
+// later save replaces the earlier.
+func (s *Store) replaceSnapshot(ctx context.Context, write func(tx *sql.Tx) error) error {
+	var err error
+	for range 3 {
+		err = s.inWrite(ctx, write)
+		if !s.d.conflict(err) {
+			break
+		}
+	}
+	return err
 }
 
 // exportUse reads the ticks, read marks and calendar links.
