@@ -518,3 +518,71 @@ func TestEditInternalError(t *testing.T) {
 		}
 	}
 }
+
+// Every kind of entity lives through a create, a change and a delete,
+// after which its id is unknown.
+func TestEditLifecycle(t *testing.T) {
+	er := newEditRig(t)
+	tests := []struct {
+		path, create, change string
+		want                 obj
+	}{
+		{"/_opensom/pupils", `{"school_id":1002,"last_name":"Weg"}`, `{"gender":"Man"}`,
+			obj{"gender": "Man", "branch_id": num(brB)}},
+		{"/_opensom/staff", `{"school_id":1002,"last_name":"Weg"}`, `{"initials":"W."}`,
+			obj{"initials": "W.", "abbrev": "we"}},
+		{"/_opensom/subjects", `{"school_id":1002,"abbrev":"x","name":"x"}`, `{"abbrev":"y"}`,
+			obj{"abbrev": "y"}},
+		{"/_opensom/groups", `{"school_id":1002,"name":"x"}`, `{"pupil_ids":[7004]}`,
+			obj{"pupil_ids": []any{num(pupB)}, "year_id": num(yrB)}},
+		{"/_opensom/accounts", `{"role":"ouder","pupil_ids":[7004],"username":"o"}`,
+			`{"first_name":"Olga"}`, obj{"first_name": "Olga", "school_id": num(schB)}},
+		{"/_opensom/lessons", `{"group_id":6003,"start":"2025-03-13T10:00:00+01:00"}`,
+			`{"end":"2025-03-13T12:00:00+01:00","begin_hour":2,"end_hour":3}`,
+			obj{"end": "2025-03-13T12:00:00+01:00", "end_hour": 3.0, "subject_id": 0.0}},
+		{"/_opensom/grades", `{"pupil_id":7004,"subject_id":4003,"value":"5"}`,
+			`{"value":"5,5","not_counting":true}`, obj{"value": "5,5", "not_counting": true}},
+		{"/_opensom/homework", `{"lesson_id":9003}`, `{"topic":"Kaart","description":"<p>x</p>"}`,
+			obj{"topic": "Kaart", "lesson_id": num(lesB)}},
+		{"/_opensom/absences", `{"pupil_id":7004,"reason":"ZK","end":"2025-03-11T10:00:00+01:00"}`,
+			`{"end":"","handled":true}`, obj{"end": "", "handled": true, "reason_id": num(reasonB)}},
+		{"/_opensom/observations", `{"pupil_id":7004,"lesson_id":9003,"registration":"TeLaat"}`,
+			`{"registration":"Verwijderd","handled":true}`,
+			obj{"registration": "Verwijderd", "kind": "Afwezig", "staff_id": num(teachB)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			path := fmt.Sprintf("%s/%.0f", tc.path, er.created(t, tc.path, tc.create)["id"])
+			var got obj
+			er.call(t, "PATCH", path, tc.change, 200, &got)
+			fields(t, "changed", got, tc.want)
+			er.call(t, "DELETE", path, "", 204, nil)
+			er.refused(t, "GET", path, "", 404, "id")
+			er.refused(t, "PATCH", path, tc.change, 404, "id")
+		})
+	}
+}
+
+// What places an entity cannot change: a new one is made instead.
+func TestEditPlacementFixed(t *testing.T) {
+	er := newEditRig(t)
+	hw := fmt.Sprintf("/_opensom/homework/%.0f",
+		er.created(t, "/_opensom/homework", `{"group_id":6001,"date":"2025-03-12"}`)["id"])
+	abs := fmt.Sprintf("/_opensom/absences/%.0f",
+		er.created(t, "/_opensom/absences", `{"pupil_id":7001,"reason":"ZK"}`)["id"])
+	obs := fmt.Sprintf("/_opensom/observations/%.0f", er.created(t, "/_opensom/observations",
+		`{"pupil_id":7001,"lesson_id":9001,"registration":"TeLaat"}`)["id"])
+	for _, tc := range []struct{ path, body, field string }{
+		{hw, `{"date":"2025-03-13"}`, "date"},
+		{hw, `{"lesson_id":9001}`, "lesson_id"},
+		{hw, `{"until_week":"2025-W13"}`, "until_week"},
+		{abs, `{"pupil_id":7002}`, "pupil_id"},
+		{abs, `{"reason":"XX"}`, "reason"},
+		{obs, `{"lesson_id":9002}`, "lesson_id"},
+		{obs, `{"registration":"Weg"}`, "registration"},
+	} {
+		t.Run(tc.path+" "+tc.body, func(t *testing.T) {
+			er.refused(t, "PATCH", tc.path, tc.body, 400, tc.field)
+		})
+	}
+}
