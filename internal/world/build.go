@@ -139,6 +139,9 @@ type pupilInfo struct {
 	key   string
 	path  string
 	class *groupInfo
+	// strayed is set when a class or group of the pupil was not found:
+	// then "not in group" is no news.
+	strayed bool
 }
 
 // schoolBuilder builds one school.
@@ -504,8 +507,10 @@ func (s *schoolBuilder) pupil(pd *pupilDoc, p string, number int64, key string) 
 		switch {
 		case !ok:
 			s.errf(p+".class", "no group %q", pd.Class)
+			pi.strayed = true
 		case !cl.class:
 			s.errf(p+".class", "%q is a lesson group, not a class; list it under groups", pd.Class)
+			pi.strayed = true
 		default:
 			pi.class = cl
 			cl.join(id)
@@ -519,6 +524,7 @@ func (s *schoolBuilder) pupil(pd *pupilDoc, p string, number int64, key string) 
 		gi, ok := s.groups[g]
 		if !ok {
 			s.errf(gp, "no group %q", g)
+			pi.strayed = true
 			continue
 		}
 		gi.join(id)

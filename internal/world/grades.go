@@ -81,6 +81,9 @@ func (s *schoolBuilder) test(p string, td testDoc, names map[string]string) ([]s
 			continue
 		}
 		if !slices.Contains(h.group.g.PupilIDs, pi.p.ID) {
+			if pi.strayed {
+				continue
+			}
 			s.errf(e.Path, "pupil %s is not in group %q", e.Pupil, h.group.g.Name)
 			continue
 		}

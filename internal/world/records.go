@@ -131,6 +131,9 @@ func (s *schoolBuilder) observationList() {
 			continue
 		}
 		if !slices.Contains(gi.g.PupilIDs, pi.p.ID) {
+			if pi.strayed {
+				continue
+			}
 			s.errf(p+".pupil", "pupil %s is not in group %q", od.Pupil, od.Group)
 			continue
 		}
