@@ -309,6 +309,9 @@ func (s *schoolBuilder) subjectList() {
 
 // gender checks a gender against the two the API writes, in the case it
 // writes them in for this kind of person.
+//
+// TODO: a person whose gender the file leaves out is "Man": the API notes
+// show no value for unknown, so a client sees every such pupil as a boy.
 func (s *schoolBuilder) gender(path, g string, upper bool) string {
 	out := "Man"
 	switch strings.ToLower(g) {
@@ -388,6 +391,12 @@ func (s *schoolBuilder) groupList() {
 	}
 }
 
+// group reads one class or lesson group.
+//
+// TODO: group names are unique within a school, not within a year, so a
+// world of several years cannot have a class "4havo-a" in each; such a
+// file must name them apart ("4havo-a-2024"). Nor is it checked that a
+// lesson group's classes are of its own year.
 func (s *schoolBuilder) group(gd *groupDoc, p string, class bool) {
 	if gd.Name == "" {
 		s.errf(p+".name", "required")

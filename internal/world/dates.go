@@ -150,6 +150,9 @@ func yearStart(d time.Time) int {
 // periodOf is the grade period of a date in a school year: four periods
 // that change on 15 November, 1 February and 16 April, the boundaries the
 // REST API's CIJFERPERIODE uses too.
+//
+// TODO: a world file cannot give a school its own period dates; only a
+// test's period can be set by hand.
 func periodOf(d time.Time, y school.SchoolYear) int {
 	start := y.From.Year()
 	p := 1

@@ -17,7 +17,12 @@ import (
 type decoder struct {
 	probs *problems
 	lines map[string]int // path -> line of its key or item
+	nodes int            // values read so far, aliases counted each time
 }
+
+// maxNodes bounds the values one file may hold, counting each use of an
+// alias, so that a few lines of nested aliases cannot make billions.
+const maxNodes = 5_000_000
 
 // nodeDecoder is a document type that reads its own node: a value that
 // may be written short (a name as one string, a list as one item).
@@ -54,6 +59,13 @@ func (d *decoder) line(path string) int {
 }
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	if d.nodes++; d.nodes > maxNodes {
+		if d.nodes == maxNodes+1 {
+			d.at(n, path, "the file holds more than %d values (aliases count each time "+
+				"they are used)", maxNodes)
+		}
+		return
+	}
 	for n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = n.Content[0]
 	}
@@ -279,6 +291,10 @@ var prefixes = map[string]bool{
 // splitName reads "Jan van der Berg" as first name Jan, prefix "van der"
 // and last name Berg: the first word is the first name, the lower-case
 // prefixes after it are the prefix, and the rest is the last name.
+//
+// TODO: a double first name ("Anna Maria Visser") comes out as first name
+// Anna and last name "Maria Visser"; such names need the mapping form
+// ({first, prefix, last}), which the docs say but a reader may miss.
 func splitName(s string) nameDoc {
 	w := strings.Fields(s)
 	if len(w) == 0 {

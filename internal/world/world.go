@@ -198,6 +198,11 @@ func yamlError(err error) (int, string) {
 // grades) and YAML or JSON make no difference. A
 // store keeps it with the world (school.World.Source), so that a server
 // started again on the same file knows the data is already there.
+//
+// TODO: the fingerprint is of the file, not of the opensom that read it:
+// when a later opensom fills in other defaults, a database made by an
+// earlier one still counts as holding the file's world and keeps the old
+// defaults until a reset.
 func fingerprint(doc *fileDoc) string {
 	b, err := json.Marshal(doc)
 	if err != nil {
