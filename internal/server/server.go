@@ -95,6 +95,10 @@ func fill(ctx context.Context, st school.Store, cfg config.Config, log *slog.Log
 // world (nothing to check without a world file): a server started again
 // on the same file keeps the data it finds, one started on another file
 // refuses rather than mix two worlds.
+//
+// TODO: "the same file" is the same content, whatever the day: a file of
+// relative dates ("today-3d") kept in a database from an earlier day keeps
+// that day's dates until a reset, as the demo world does.
 func holds(ctx context.Context, st school.Store, cfg config.Config, w *school.World) error {
 	if cfg.World == "" {
 		return nil

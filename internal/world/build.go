@@ -448,6 +448,12 @@ func (gi *groupInfo) join(id school.ID) {
 	}
 }
 
+// pupilList reads the pupils, then fills lesson groups from their classes.
+//
+// TODO: a pupil without a number gets the next free one from 1001 in file
+// order, so a pupil inserted above others shifts their numbers and so the
+// usernames made from them (their ids stay: those derive from the name).
+// Files whose usernames must hold still give numbers.
 func (s *schoolBuilder) pupilList() {
 	s.byNumber = map[int64]*pupilInfo{}
 	s.byName = map[string][]*pupilInfo{}
