@@ -50,6 +50,7 @@ var resetTables = []string{
 	"token_families",
 	"auth_codes",
 	"login_attempts",
+	"world_source",
 }
 
 // Reset empties the data tables and imports w in one write transaction,
