@@ -87,6 +87,7 @@ type Option func(*options)
 type options struct {
 	seed  int64
 	scale int
+	world string    // a world file instead of the demo world
 	start time.Time // frozen clock from the start; zero: real time
 	log   io.Writer
 }
@@ -96,6 +97,11 @@ func WithSeed(seed int64) Option { return func(o *options) { o.seed = seed } }
 
 // WithScale multiplies the pupils of every class (1 to 20).
 func WithScale(n int) Option { return func(o *options) { o.scale = n } }
+
+// WithWorldFile serves the world described in a world file (see the
+// project's docs/world-files.md) instead of the demo world; Reset reads
+// the file again. A file with problems fails the test with each of them.
+func WithWorldFile(path string) Option { return func(o *options) { o.world = path } }
 
 // WithFrozenClock starts the server's clock frozen at at, so that the
 // demo world (its school year and lesson dates) and every token time are
@@ -118,7 +124,7 @@ type Server struct {
 }
 
 // New starts an opensom server on a new in-memory database with the demo
-// world, and stops it when t ends.
+// world (or WithWorldFile's), and stops it when t ends.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	o := options{seed: config.DefaultSeed, scale: 1, log: t.Output()}
@@ -133,7 +139,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	cfg := config.Default()
-	cfg.DB, cfg.Seed, cfg.Scale = ":memory:", o.seed, o.scale
+	cfg.DB, cfg.Seed, cfg.Scale, cfg.World = ":memory:", o.seed, o.scale, o.world
 	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
 	cfg.AdminToken = newToken(t)
 	if err := cfg.Validate(); err != nil {

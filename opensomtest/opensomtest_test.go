@@ -205,3 +205,19 @@ func TestServersAreIndependent(t *testing.T) {
 		t.Errorf("server B's journal has %d token requests made on A", n)
 	}
 }
+
+// A world file's accounts log in, and its pupil reads itself.
+func TestWorldFile(t *testing.T) {
+	srv := opensomtest.New(t, opensomtest.WithWorldFile("../examples/minimal.yaml"))
+	accs := srv.Accounts(t)
+	if len(accs) != 1 || accs[0].Password == nil || *accs[0].Password != "appel-peer-12" {
+		t.Fatalf("accounts %+v, want the file's one pupil", accs)
+	}
+	tok := srv.Login(t, accs[0])
+	resp, body := get(t, srv, "/rest/v1/leerlingen", tok.AccessToken)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"roepnaam":"Emma"`) {
+		t.Fatalf("leerlingen: %d %s", resp.StatusCode, body)
+	}
+	srv.Reset(t) // reads the file again
+	srv.Login(t, accs[0])
+}
