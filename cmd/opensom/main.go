@@ -30,8 +30,9 @@ import (
 const usage = `opensom: a SOMtoday-compatible server.
 
 Usage:
-  opensom serve    [flags]   run the server (fills an empty database with the demo world)
-  opensom accounts [flags]   print the demo accounts (--json for JSON)
+  opensom serve    [flags]   run the server (fills an empty database with the demo world,
+                             or with the world file of --world)
+  opensom accounts [flags]   print the accounts and their sandbox passwords (--json for JSON)
   opensom migrate  [flags]   bring the database's schema up to date, then exit
 
 Run "opensom <command> -h" for the flags of a command.
@@ -207,7 +208,7 @@ func printAccounts(ctx context.Context, st school.Store, w io.Writer, publicURL 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "opensom at %s; some demo accounts (all of them: opensom accounts):\n",
+	fmt.Fprintf(w, "opensom at %s; some sandbox accounts (all of them: opensom accounts):\n",
 		publicURL)
 	return writeTable(w, list, 3)
 }

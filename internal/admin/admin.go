@@ -1,7 +1,7 @@
 // Package admin is opensom's sandbox control surface under /_opensom/: the
 // clock, injected faults, the journal of requests received, a reset to
-// the demo world, the demo accounts, the school data edited one entity at
-// a time, and named snapshots. It is closed (every /_opensom/
+// the demo world or the world file, the demo accounts, the school data
+// edited one entity at a time, and named snapshots. It is closed (every /_opensom/
 // path is a 404, and no journal or fault costs anything) unless an admin
 // token is configured, and then it answers only to that token.
 package admin
@@ -22,6 +22,7 @@ import (
 	"github.com/opensom/opensom/internal/auth/passwd"
 	"github.com/opensom/opensom/internal/clock"
 	"github.com/opensom/opensom/internal/school"
+	"github.com/opensom/opensom/internal/world"
 )
 
 // Prefix is where the admin API lives; faults and the journal leave it
@@ -41,7 +42,9 @@ type Options struct {
 	Token string
 	Clock *clock.Clock
 	Store school.Store
-	// World makes the world that reset imports.
+	// World makes the world that reset imports. A *world.Errors from it
+	// (a world file changed since the start, with problems now) answers
+	// 400 with the problems and resets nothing.
 	World func() (*school.World, error)
 	// Caller reads the caller of a request from its bearer token; ok is
 	// false when there is none or it is not valid.
@@ -165,6 +168,8 @@ func (a *Admin) authorized(r *http.Request) bool {
 type errorBody struct {
 	Error string `json:"error"`
 	Field string `json:"field,omitempty"`
+	// Problems are a world file's problems, "file:line: field: message".
+	Problems []string `json:"problems,omitempty"`
 }
 
 // fieldError is bad input in one field; it becomes a 400.
@@ -332,19 +337,29 @@ func clockState(mode, at, offset *string) (clock.State, *fieldError) {
 }
 
 func (a *Admin) reset(w http.ResponseWriter, r *http.Request) {
-	world, err := a.world()
+	next, err := a.world()
+	var bad *world.Errors
+	if errors.As(err, &bad) {
+		// The file was changed since the start and has problems now: the
+		// caller's to fix, and the world stays as it is.
+		a.log.Warn("reset refused: the world file has problems", "route", r.Pattern,
+			"status", http.StatusBadRequest, "problems", len(bad.Problems)+bad.More)
+		writeJSON(w, http.StatusBadRequest, errorBody{Problems: bad.Lines(),
+			Error: "the world file " + bad.File + " has problems; nothing was reset"})
+		return
+	}
 	if err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	if err := a.store.Reset(r.Context(), world); err != nil {
+	if err := a.store.Reset(r.Context(), next); err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	a.log.Info("world reset", "route", r.Pattern, "schools", len(world.Schools),
-		"pupils", len(world.Pupils))
-	writeJSON(w, http.StatusOK, map[string]int{"schools": len(world.Schools),
-		"pupils": len(world.Pupils), "accounts": len(world.Accounts)})
+	a.log.Info("world reset", "route", r.Pattern, "schools", len(next.Schools),
+		"pupils", len(next.Pupils))
+	writeJSON(w, http.StatusOK, map[string]int{"schools": len(next.Schools),
+		"pupils": len(next.Pupils), "accounts": len(next.Accounts)})
 }
 
 func (a *Admin) accounts(w http.ResponseWriter, r *http.Request) {

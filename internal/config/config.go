@@ -27,6 +27,10 @@ type Config struct {
 	OOPURL    string // somtoday_oop_url
 	Seed      int64  // seed of the demo world
 	Scale     int    // demo world size: 1 as usual, 10 has ten times the pupils
+	// World is a world file (docs/world-files.md) that an empty database
+	// is filled with, and that an admin reset goes back to, instead of the
+	// demo world; "" is the demo world.
+	World string
 
 	AccessTTL       time.Duration
 	RefreshTTL      time.Duration
@@ -94,6 +98,8 @@ func (c *Config) Register(fs *flag.FlagSet) *Env {
 	e.int64(fs, &c.Seed, "seed", "SEED", "seed of the demo world")
 	e.int(fs, &c.Scale, "scale", "SCALE",
 		"size of an empty database's demo world: 1 as usual, 10 has ten times the pupils")
+	e.str(fs, &c.World, "world", "WORLD",
+		"world file (YAML or JSON) to fill an empty database with instead of the demo world")
 	e.dur(fs, &c.AccessTTL, "access-ttl", "ACCESS_TTL", "access token lifetime")
 	e.dur(fs, &c.RefreshTTL, "refresh-ttl", "REFRESH_TTL", "refresh token lifetime")
 	e.dur(fs, &c.RefreshGrace, "refresh-grace", "REFRESH_GRACE",
@@ -241,6 +247,10 @@ func (c *Config) Validate() error {
 	// 20 is demo.MaxScale, where the name lists run out.
 	if c.Scale < 1 || c.Scale > 20 {
 		errs = append(errs, fmt.Errorf("scale: want 1 to 20, got %d", c.Scale))
+	}
+	if c.World != "" && c.Scale != 1 {
+		errs = append(errs, fmt.Errorf("scale: only for the demo world, not with world %q",
+			c.World))
 	}
 	if c.MaxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("max-attempts: must be at least 1, got %d", c.MaxAttempts))

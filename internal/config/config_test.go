@@ -126,3 +126,17 @@ func TestRateLimitAndRedis(t *testing.T) {
 		})
 	}
 }
+
+// TestWorldScale: --scale sizes the demo world only, so with a world file
+// it is a mistake rather than silently ignored.
+func TestWorldScale(t *testing.T) {
+	c := Default()
+	c.World = "w.yaml"
+	if err := c.Validate(); err != nil {
+		t.Fatalf("world alone: %v", err)
+	}
+	c.Scale = 10
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "scale") {
+		t.Errorf("world with scale 10: %v, want a scale error", err)
+	}
+}

@@ -5,10 +5,12 @@
 package httpx
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 )
@@ -150,6 +152,17 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the real writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Hijack hands the connection to the handler, which then answers (or
+// drops it) on its own: the status logged and counted is 0, "no answer
+// this server wrote", rather than a 200 it never sent.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil && !r.wrote {
+		r.status, r.wrote = 0, true
+	}
+	return conn, rw, err
+}
 
 func firstSegments(p string) string {
 	n := 0

@@ -110,3 +110,62 @@ func TestObserverGetsBoundedLabels(t *testing.T) {
 		})
 	}
 }
+
+// A handler that takes the connection over and closes it sent no answer:
+// the log and the observer say status 0, not a 200.
+func TestHijackedRequestHasNoStatus(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	obs := &statusObserver{done: make(chan struct{})}
+	h := Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Route(r, "/drop")
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		conn.Close()
+	}), log, time.Now, obs)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	if resp, err := http.Get(srv.URL + "/drop"); err == nil {
+		resp.Body.Close()
+		t.Fatal("a dropped connection gave an answer")
+	}
+	// The server does not wait for a hijacked handler; the observer hears
+	// from it after the access line is written.
+	select {
+	case <-obs.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request was never observed")
+	}
+	var line struct{ Status *int }
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil || line.Status == nil ||
+		*line.Status != 0 {
+		t.Fatalf("access line %s, want status 0", logs.String())
+	}
+	if got := obs.statuses(); len(got) != 1 || got[0] != 0 {
+		t.Fatalf("observed %v, want [0]", got)
+	}
+}
+
+type statusObserver struct {
+	mu   sync.Mutex
+	got  []int
+	done chan struct{} // closed at the first request
+}
+
+func (o *statusObserver) ObserveRequest(_, _ string, status int, _ time.Duration) {
+	o.mu.Lock()
+	o.got = append(o.got, status)
+	if len(o.got) == 1 {
+		close(o.done)
+	}
+	o.mu.Unlock()
+}
+
+func (o *statusObserver) statuses() []int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]int(nil), o.got...)
+}

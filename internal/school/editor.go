@@ -88,9 +88,9 @@ type SnapshotInfo struct {
 // admin API, and keeps named snapshots of all of it. Every write moves
 // the data version; a write that fails changes nothing.
 type Editor interface {
-	// Export reads every school's data back as a World, in one snapshot,
-	// each list by id (switches by school and name, lesson hours by school
-	// and number), members of a group by id.
+	// Export reads every school's data back as a World, with its Source,
+	// in one snapshot, each list by id (switches by school and name, lesson
+	// hours by school and number), members of a group by id.
 	Export(ctx context.Context) (*World, error)
 	// SchoolOf is the school an entity belongs to; ErrNotFound when there
 	// is no such entity.

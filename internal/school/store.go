@@ -94,6 +94,12 @@ type World struct {
 	StudyGuides    []StudyGuide
 	Homework       []Homework
 	Conversations  []Conversation
+
+	// Source says where the world came from, for a world file a hash of
+	// what it says; the store keeps it (WorldSource), so that a server
+	// started again on the same file knows the data is already there.
+	// Empty for the demo world.
+	Source string
 }
 
 // Store is what opensom keeps. Every method that reads a school's data
@@ -110,6 +116,9 @@ type Store interface {
 	// transaction: on an error nothing has changed. Signing keys and
 	// server secrets stay, so the server keeps working.
 	Reset(ctx context.Context, w *World) error
+	// WorldSource is the Source of the world last imported or reset to;
+	// "" when that world had none (the demo world) or the store is empty.
+	WorldSource(ctx context.Context) (string, error)
 	// DataVersion is a number that changes whenever school data changes
 	// (not tokens, counters or keys), on whichever node wrote it, so that
 	// answers built from the data can be cached and known to be stale.

@@ -24,45 +24,116 @@ import (
 	"github.com/opensom/opensom/internal/rest"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/store/sqlstore"
+	"github.com/opensom/opensom/internal/world"
 )
 
-// OpenStore opens the database and fills it with the demo world when it
-// holds no school yet.
+// OpenStore opens the database and fills it when it holds no school yet:
+// with the world file of cfg.World, or else the demo world. A world file
+// is read first, so that a file with problems stops the start before
+// anything is opened. A database that holds a world already is kept as it
+// is; with a world file it must be that file's world (ErrOtherWorld).
 func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger,
 	now time.Time) (school.Store, error) {
+	var w *school.World
+	if cfg.World != "" {
+		var err error
+		if w, err = world.LoadFile(cfg.World, world.Options{Now: now}); err != nil {
+			return nil, err
+		}
+	}
 	st, err := sqlstore.Open(ctx, cfg.DB, log)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	if err := fill(ctx, st, cfg, log, now, w); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// ErrOtherWorld: the database holds another world than the world file
+// names.
+var ErrOtherWorld = errors.New("database holds another world")
+
+// fill imports the world file's world w, or the demo world when w is nil,
+// into an empty store, and checks that a store that is not empty holds w.
+func fill(ctx context.Context, st school.Store, cfg config.Config, log *slog.Logger,
+	now time.Time, w *school.World) error {
 	empty, err := st.Empty(ctx)
 	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("inspect database: %w", err)
+		return fmt.Errorf("inspect database: %w", err)
 	}
 	if !empty {
-		return st, nil
+		return holds(ctx, st, cfg, w)
 	}
-	w, err := demo.Generate(demo.Options{Seed: cfg.Seed, Now: now, Scale: cfg.Scale})
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("generate demo world: %w", err)
+	what, attrs := "the world file "+cfg.World, []any{}
+	if w == nil {
+		what, attrs = "the demo world", []any{"seed", cfg.Seed, "scale", cfg.Scale}
+		if w, err = demo.Generate(demo.Options{Seed: cfg.Seed, Now: now,
+			Scale: cfg.Scale}); err != nil {
+			return fmt.Errorf("generate demo world: %w", err)
+		}
 	}
 	if err := st.Import(ctx, w); err != nil {
 		// Two nodes started on one empty database both try; the one that
 		// loses finds the world the other imported, and that is fine.
 		if errors.Is(err, school.ErrConflict) {
 			if empty, e := st.Empty(ctx); e == nil && !empty {
-				log.Info("another node filled the database with the demo world first")
-				return st, nil
+				log.Info("another node filled the database first")
+				return holds(ctx, st, cfg, w)
 			}
 		}
-		st.Close()
-		return nil, fmt.Errorf("import demo world: %w", err)
+		return fmt.Errorf("import %s: %w", what, err)
 	}
-	log.Info("filled empty database with the demo world", "seed", cfg.Seed, "scale", cfg.Scale,
-		"schools", len(w.Schools), "pupils", len(w.Pupils), "lessons", len(w.Lessons),
-		"grades", len(w.Grades))
-	return st, nil
+	log.Info("filled empty database with "+what, append(attrs, "schools", len(w.Schools),
+		"pupils", len(w.Pupils), "lessons", len(w.Lessons), "grades", len(w.Grades))...)
+	return nil
+}
+
+// holds checks that a store that is not empty holds the world file's
+// world (nothing to check without a world file): a server started again
+// on the same file keeps the data it finds, one started on another file
+// refuses rather than mix two worlds.
+//
+// TODO: "the same file" is the same content, whatever the day: a file of
+// relative dates ("today-3d") kept in a database from an earlier day keeps
+// that day's dates until a reset, as the demo world does.
+func holds(ctx context.Context, st school.Store, cfg config.Config, w *school.World) error {
+	if cfg.World == "" {
+		return nil
+	}
+	src, err := st.WorldSource(ctx)
+	if err != nil {
+		return err
+	}
+	if src == w.Source {
+		return nil
+	}
+	had := "the demo world"
+	if src != "" {
+		had = "another world file, or an earlier version of this one"
+	}
+	return fmt.Errorf("%w: %s was filled from %s, not from %s; start with a fresh --db "+
+		"(a new file or :memory:) to load the world file", ErrOtherWorld, cfg.DBForLog(), had,
+		cfg.World)
+}
+
+// WorldFunc makes the world that an admin reset imports: the world file
+// of cfg.World read again (so a reset picks up its changes; a file that
+// now has problems answers *world.Errors), or else the demo world of the
+// configured seed. now is the instant the world is made around, the same
+// for every reset, so that a reset brings back the world the server
+// started with.
+func WorldFunc(cfg config.Config, now time.Time) func() (*school.World, error) {
+	if cfg.World != "" {
+		return func() (*school.World, error) {
+			return world.LoadFile(cfg.World, world.Options{Now: now})
+		}
+	}
+	return func() (*school.World, error) {
+		return demo.Generate(demo.Options{Seed: cfg.Seed, Now: now, Scale: cfg.Scale})
+	}
 }
 
 // Options are what Handler needs besides the configuration.
@@ -86,10 +157,13 @@ type Options struct {
 	// choice without Redis: the store's buckets when several nodes share
 	// the store, the process's memory otherwise.
 	Limiter auth.Limiter
-	// DemoNow is the instant the demo world was generated around
-	// (OpenStore's now), so that an admin reset brings back that world;
-	// zero is the clock's time when Handler starts.
+	// DemoNow is the instant the world was made around (OpenStore's now),
+	// so that an admin reset brings back that world; zero is the clock's
+	// time when Handler starts.
 	DemoNow time.Time
+	// World makes the world an admin reset imports; nil is
+	// WorldFunc(Config, DemoNow): the world file, or the demo world.
+	World func() (*school.World, error)
 }
 
 // readier is what /readyz asks of the store: that it answers and that its
@@ -200,20 +274,22 @@ func rateOf(cfg config.Config) auth.RateLimit {
 }
 
 // newAdmin builds the admin API: closed without an admin token; with one,
-// it resets to the demo world of the configured seed and knows callers by
-// their bearer tokens.
+// it resets to o.World (the world file, or the demo world of the
+// configured seed) and knows callers by their bearer tokens.
 func newAdmin(cfg config.Config, o Options, clk *clock.Clock,
 	as *auth.Server) (*admin.Admin, error) {
-	demoNow := o.DemoNow
-	if demoNow.IsZero() {
-		demoNow = clk.Now()
+	makeWorld := o.World
+	if makeWorld == nil {
+		demoNow := o.DemoNow
+		if demoNow.IsZero() {
+			demoNow = clk.Now()
+		}
+		makeWorld = WorldFunc(cfg, demoNow)
 	}
 	adm, err := admin.New(admin.Options{
 		Token: cfg.AdminToken, Clock: clk, Store: o.Store, Log: o.Log,
 		PasswordCost: o.PasswordCost,
-		World: func() (*school.World, error) {
-			return demo.Generate(demo.Options{Seed: cfg.Seed, Now: demoNow, Scale: cfg.Scale})
-		},
+		World:        makeWorld,
 		Caller: func(r *http.Request) (admin.Caller, bool) {
 			p, err := as.Authenticate(r)
 			if err != nil {

@@ -108,6 +108,15 @@ func exportWorld(ctx context.Context, tx *sql.Tx, d dialect, w *school.World) er
 			return err
 		}},
 		{"conversations", func() error { return exportConversations(ctx, tx, d, w) }},
+		{"world source", func() error {
+			sources, err := queryList(ctx, tx, d, func(sc scanner, s *string) error {
+				return sc.Scan(s)
+			}, `SELECT source FROM world_source`)
+			if len(sources) == 1 {
+				w.Source = sources[0]
+			}
+			return err
+		}},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

@@ -35,6 +35,7 @@ func importWorld(ctx context.Context, tx *sql.Tx, d dialect, w *school.World) er
 		func(l *loader) error { return loadLessons(l, w.Lessons) },
 		func(l *loader) error { return loadGrades(l, w.Grades) },
 		func(l *loader) error { return importRecords(l, w) },
+		func(l *loader) error { return setWorldSource(l.ctx, l.tx, l.d, w.Source) },
 	}
 	l := &loader{ctx: ctx, tx: tx, d: d}
 	for _, step := range steps {

@@ -48,6 +48,8 @@ var schoolTables = []string{
 	"branches",
 	"school_oidc_urls",
 	"schools",
+	// Where the world came from; an import writes it again.
+	"world_source",
 }
 
 // sessionTables are the sessions and login counters of the accounts.

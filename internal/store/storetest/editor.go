@@ -21,6 +21,7 @@ func RunEditor(t *testing.T, open func(t *testing.T) school.Store) {
 		fn   func(t *testing.T, s school.Store, open func(t *testing.T) school.Store)
 	}{
 		{"ExportRoundTrip", testExportRoundTrip},
+		{"ExportSource", wrap(testExportSource)},
 		{"PutCreates", wrap(testPutCreates)},
 		{"PutReplaces", wrap(testPutReplaces)},
 		{"PutStaysInItsSchool", wrap(testPutStaysInItsSchool)},
@@ -154,6 +155,26 @@ func testExportRoundTrip(t *testing.T, s school.Store, open func(*testing.T) sch
 		t.Fatalf("import the export: %v", err)
 	}
 	sameWorld(t, "export of the imported export", export(t, other), export(t, s))
+}
+
+// The world's Source comes back in the export, and a restore brings back
+// the source of the world it saved.
+func testExportSource(t *testing.T, s school.Store) {
+	ctx := context.Background()
+	w := recordsWorld()
+	w.Source = "file-hash-1"
+	mustNil(t, "reset", s.Reset(ctx, w))
+	if got := export(t, s); got.Source != w.Source {
+		t.Errorf("exported source %q, want %q", got.Source, w.Source)
+	}
+	_, _, err := s.SaveSnapshot(ctx, "src", t0)
+	mustNil(t, "save", err)
+	mustNil(t, "reset to another", s.Reset(ctx, &school.World{Source: "other"}))
+	_, err = s.RestoreSnapshot(ctx, "src", t0)
+	mustNil(t, "restore", err)
+	if src, err := s.WorldSource(ctx); err != nil || src != w.Source {
+		t.Errorf("source after restore %q, %v; want %q", src, err, w.Source)
+	}
 }
 
 // version reads the data version.

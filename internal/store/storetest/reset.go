@@ -147,3 +147,36 @@ func testResetFails(t *testing.T, s school.Store) {
 		t.Errorf("data version after a failed reset = %d, %v; want %d", v, err, before)
 	}
 }
+
+// testWorldSource: the store keeps the Source of the world it holds, and a
+// reset replaces it, also by none.
+func testWorldSource(t *testing.T, s school.Store) {
+	ctx := context.Background()
+	want := func(step, src string) {
+		t.Helper()
+		got, err := s.WorldSource(ctx)
+		if err != nil || got != src {
+			t.Fatalf("%s: WorldSource = %q, %v; want %q", step, got, err, src)
+		}
+	}
+	want("empty store", "")
+
+	w := world()
+	w.Source = "world-file:one"
+	if err := s.Import(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	want("after import", "world-file:one")
+
+	w = world()
+	w.Source = "world-file:two"
+	if err := s.Reset(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	want("after reset", "world-file:two")
+
+	if err := s.Reset(ctx, world()); err != nil {
+		t.Fatal(err)
+	}
+	want("after reset to a world without source", "")
+}

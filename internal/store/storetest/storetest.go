@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) school.Store) {
 		{"ResetBack", testResetBack},
 		{"ResetAnother", testResetAnother},
 		{"ResetFails", testResetFails},
+		{"WorldSource", testWorldSource},
 		{"RoundTrip", testRoundTrip},
 		{"ImportConflict", testImportConflict},
 		{"TenantIsolation", testTenantIsolation},
