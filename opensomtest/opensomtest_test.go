@@ -2,6 +2,7 @@ package opensomtest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -220,4 +221,71 @@ func TestWorldFile(t *testing.T) {
 	}
 	srv.Reset(t) // reads the file again
 	srv.Login(t, accs[0])
+}
+
+// gradeTotal is the pupil's number of grades, from Content-Range.
+func gradeTotal(t *testing.T, srv *opensomtest.Server, pupil int64, token string) string {
+	t.Helper()
+	resp, body := get(t, srv, fmt.Sprintf("/rest/v1/resultaten/huidigVoorLeerling/%d", pupil),
+		token)
+	cr := resp.Header.Get("Content-Range")
+	if resp.StatusCode != 200 || cr == "" {
+		t.Fatalf("grades: %d %q %s", resp.StatusCode, cr, body)
+	}
+	return cr[strings.LastIndex(cr, "/")+1:]
+}
+
+// A grade entered and a lesson cancelled show in the REST API at once; a
+// snapshot taken before brings the world back without a new login.
+func TestDayChangesAndSnapshots(t *testing.T) {
+	day := time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC) // a Tuesday out of the holidays
+	srv := opensomtest.New(t, opensomtest.WithFrozenClock(day))
+	a := srv.Account(t, opensomtest.RolePupil)
+	pupil := a.LeerlingIDs[0]
+	tok := srv.Login(t, a).AccessToken
+
+	resp, body := get(t, srv, "/rest/v1/afspraken?additional=vak&begindatum=2025-03-04&einddatum=2025-03-04",
+		tok)
+	var lessons struct {
+		Items []struct {
+			Links []struct{ ID int64 }
+			Extra struct {
+				Vak struct {
+					Links []struct{ ID int64 }
+				} `json:"vak"`
+			} `json:"additionalObjects"`
+		}
+	}
+	if err := json.Unmarshal(body, &lessons); err != nil || resp.StatusCode != 200 ||
+		len(lessons.Items) == 0 {
+		t.Fatalf("afspraken: %d %s", resp.StatusCode, body)
+	}
+	lesson := lessons.Items[0].Links[0].ID
+	subject := lessons.Items[0].Extra.Vak.Links[0].ID
+
+	srv.Snapshot(t, "before")
+	before := gradeTotal(t, srv, int64(pupil), tok)
+	id := srv.EnterGrade(t, int64(pupil), subject, "5,5")
+	if id == 0 {
+		t.Fatal("EnterGrade gave no id")
+	}
+	after := gradeTotal(t, srv, int64(pupil), tok)
+	if before == after {
+		t.Fatalf("grade total %s before and after a new grade", before)
+	}
+	srv.CancelLesson(t, lesson)
+	_, body = get(t, srv, fmt.Sprintf("/rest/v1/afspraken/%d", lesson), tok)
+	if !strings.Contains(string(body), "VERVALLEN") {
+		t.Fatalf("cancelled lesson: %s", body)
+	}
+
+	srv.Restore(t, "before")
+	if got := gradeTotal(t, srv, int64(pupil), tok); got != before {
+		t.Errorf("grade total after restore %s, want %s", got, before)
+	}
+	_, body = get(t, srv, fmt.Sprintf("/rest/v1/afspraken/%d", lesson), tok)
+	if strings.Contains(string(body), "VERVALLEN") {
+		t.Errorf("lesson still cancelled after restore: %s", body)
+	}
+	srv.Snapshot(t, "before") // saving a name again replaces it
 }
