@@ -3,13 +3,17 @@
 # fresh demo world of the given scale on a free loopback port, warm up,
 # then measure the load mix twice: closed-loop at --concurrency 8
 # (throughput) and open-loop at a steady 200/s (latency below saturation).
-#   usage: scripts/loadbench.sh SCALE [DB] [SECONDS]
+#   usage: [ANSWER_CACHE=MiB] scripts/loadbench.sh SCALE [DB] [SECONDS]
 #   DB: "sqlite" (default, a fresh file) or an empty postgres:// database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:?scale}
 db=${2:-sqlite}
 secs=${3:-45}
+# The answer cache, MiB: 64 as served by default; 0 builds every answer
+# from the database, which is what compares two world sizes fairly (the
+# cache holds all of a small world's answers and a tenth of a big one's).
+cache=${ANSWER_CACHE:-64}
 
 work=$(mktemp -d)
 pid=
@@ -19,7 +23,12 @@ go build -o "$work/opensom-load" ./cmd/opensom-load
 [ "$db" = sqlite ] && db="$work/bench.db"
 
 start=$(date +%s)
+# The log exists before the server starts, so a read of it never races
+# the shell that creates it.
+: >"$work/log"
+# All load comes from 127.0.0.1: the per-address limit would answer 429.
 "$work/opensom" serve --db "$db" --scale "$scale" --addr 127.0.0.1:0 --log-format json \
+	--rate-limit 1000000 --rate-burst 1000000 --answer-cache "$cache" \
 	>"$work/out" 2>"$work/log" &
 pid=$!
 addr=

@@ -14,6 +14,9 @@ port=8080
 if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
 	port=18080 # 8080 is taken on this machine; use another and rewrite the walkthrough
 fi
+# The log exists before the server starts, so a read of it never races
+# the shell that creates it.
+: >"$work/log"
 "$work/opensom" serve --db :memory: --addr 127.0.0.1:$port >"$work/out" 2>"$work/log" &
 pid=$!
 for _ in $(seq 100); do

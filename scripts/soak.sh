@@ -24,7 +24,12 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/opensom" ./cmd/opensom
 go build -o "$work/opensom-load" ./cmd/opensom-load
 
+# The log exists before the server starts, so a read of it never races
+# the shell that creates it.
+: >"$work/log"
+# All load comes from 127.0.0.1: the per-address limit would answer 429.
 "$work/opensom" serve --db "$work/soak.db" --addr 127.0.0.1:0 --log-format json \
+	--rate-limit 1000000 --rate-burst 1000000 \
 	>"$work/out" 2>"$work/log" &
 pid=$!
 addr=
