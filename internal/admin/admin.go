@@ -293,6 +293,10 @@ func (a *Admin) putClock(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a.clockAnswer())
 }
 
+// maxOffset bounds an offset clock to about a century either way, inside
+// the years the API can write.
+const maxOffset = 100 * 365 * 24 * time.Hour
+
 // clockState checks the fields of a PUT /_opensom/clock: the mode, and
 // exactly the field that mode needs.
 func clockState(mode, at, offset *string) (clock.State, *fieldError) {
@@ -310,9 +314,10 @@ func clockState(mode, at, offset *string) (clock.State, *fieldError) {
 		if err != nil {
 			return st, &fieldError{field: "at", msg: "want an RFC 3339 time"}
 		}
-		if t.IsZero() {
-			// clock.Set refuses it too, but would blame the mode.
-			return st, &fieldError{field: "at", msg: "want an instant after year 1"}
+		// The years the edit calls take, so that every time the clock
+		// stamps on a record is one the API can write.
+		if t.Year() < 1900 || t.Year() > 2200 {
+			return st, &fieldError{field: "at", msg: "want a year from 1900 to 2200"}
 		}
 		st.At = t
 	case clock.Offset:
@@ -322,6 +327,9 @@ func clockState(mode, at, offset *string) (clock.State, *fieldError) {
 		d, err := time.ParseDuration(*offset)
 		if err != nil {
 			return st, &fieldError{field: "offset", msg: `want a duration such as "-36h" or "90m"`}
+		}
+		if d > maxOffset || d < -maxOffset {
+			return st, &fieldError{field: "offset", msg: "want at most 100 years either way"}
 		}
 		st.Offset = d
 	default:

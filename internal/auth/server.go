@@ -230,6 +230,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.limited(s.handleLoginPage, false))
 	mux.HandleFunc("POST /{$}", s.limited(s.handleLoginPost, false))
 	mux.HandleFunc("POST /{wicket}", s.limited(s.handleLoginPost, false))
+	// Without it, any other method on any one-segment path (GET /favicon.ico)
+	// would answer 405 for the POST above; an unknown path is a 404.
+	mux.HandleFunc("/{wicket}", http.NotFound)
 	mux.HandleFunc("GET /login", s.limited(s.handlePasswordPage, false))
 	mux.HandleFunc("POST /login", s.limited(s.handleLoginPost, false))
 }

@@ -126,6 +126,36 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	}
 }
 
+// Outside /rest/v1 an unknown one-segment path is a 404 whatever the
+// method, next to the login page's POST on such paths, and the known ones
+// still answer.
+func TestUnknownRootPaths(t *testing.T) {
+	e := start(t, fixture(t), fixtureNow)
+	tests := []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/nope", 404},
+		{"GET", "/favicon.ico", 404},
+		{"HEAD", "/robots.txt", 404},
+		{"DELETE", "/metricsx", 404},
+		{"POST", "/nope", 404},
+		{"GET", "/healthz", 200},
+		{"GET", "/organisaties.json", 200},
+	}
+	for _, tc := range tests {
+		req, _ := http.NewRequest(tc.method, e.url+tc.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, resp.StatusCode, tc.status)
+		}
+	}
+}
+
 // TestTenantIsolation: a token of school B sees school B only.
 func TestTenantIsolation(t *testing.T) {
 	e := start(t, fixture(t), fixtureNow)
