@@ -18,7 +18,7 @@ const (
 	KindLatency   = "latency"    // wait, then answer as normal
 	KindStatus    = "status"     // answer Status with an error body
 	KindRateLimit = "rate_limit" // answer 429 with Retry-After
-	KindRevoke    = "revoke"     // revoke the caller's token family, then answer as normal
+	KindRevoke    = "revoke"     // answer as normal, then revoke the caller's token family
 	KindDrop      = "drop"       // close the connection without an answer
 )
 

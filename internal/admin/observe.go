@@ -55,6 +55,7 @@ func (a *Admin) observe(w http.ResponseWriter, r *http.Request, next http.Handle
 		}
 	}()
 
+	revoke := false
 	for _, f := range a.faults.pick(r.Method, r.URL.Path) {
 		e.Faults = append(e.Faults, f.Kind)
 		switch f.Kind {
@@ -64,7 +65,7 @@ func (a *Admin) observe(w http.ResponseWriter, r *http.Request, next http.Handle
 				return
 			}
 		case KindRevoke:
-			a.revoke(r, form, caller, hasCaller)
+			revoke = true
 		case KindStatus, KindRateLimit:
 			answerFault(rec, r, f)
 			return
@@ -75,6 +76,12 @@ func (a *Admin) observe(w http.ResponseWriter, r *http.Request, next http.Handle
 		}
 	}
 	next.ServeHTTP(rec, r)
+	// After the answer, so that this request is served as usual and the
+	// caller's next one finds its tokens revoked: a session ended under a
+	// client that is using it.
+	if revoke {
+		a.revoke(r, form, caller, hasCaller)
+	}
 }
 
 // wait waits d, or less when the request is given up; it reports whether

@@ -223,7 +223,10 @@ func TestAdminFaultKinds(t *testing.T) {
 		victim := e.login(t, uuidA, "s1", password)
 		other := e.login(t, uuidA, "s1", password)
 		fault(t, `{"route":"/rest/v1/account","kind":"revoke","count":1}`)
-		e.get(t, "/rest/v1/account", victim.AccessToken)
+		if resp, b := e.get(t, "/rest/v1/account", victim.AccessToken); resp.StatusCode != 200 {
+			t.Fatalf("the request the fault acts on: %d %s, want it served as usual",
+				resp.StatusCode, b)
+		}
 		resp, _ := e.get(t, "/rest/v1/account", victim.AccessToken)
 		if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` {
 			t.Fatalf("the revoked family's token: %d %q, want 401 invalid_token", resp.StatusCode,
@@ -240,11 +243,17 @@ func TestAdminFaultKinds(t *testing.T) {
 	t.Run("revoke through the refresh token", func(t *testing.T) {
 		victim := e.login(t, uuidA, "s1", password)
 		fault(t, `{"route":"/oauth2/token","kind":"revoke","count":1}`)
-		if code, _, b := e.refresh(t, victim.RefreshToken); code == 200 {
-			t.Fatalf("a refresh of the revoked family worked: %s", b)
+		code, fresh, b := e.refresh(t, victim.RefreshToken)
+		if code != 200 {
+			t.Fatalf("the refresh the fault acts on: %d %s, want it served as usual", code, b)
 		}
-		if resp, _ := e.get(t, "/rest/v1/account", victim.AccessToken); resp.StatusCode != 401 {
-			t.Fatalf("the revoked family's access token: %d, want 401", resp.StatusCode)
+		for _, tok := range []string{victim.AccessToken, fresh.AccessToken} {
+			if resp, _ := e.get(t, "/rest/v1/account", tok); resp.StatusCode != 401 {
+				t.Fatalf("the revoked family's access token: %d, want 401", resp.StatusCode)
+			}
+		}
+		if code, _, b := e.refresh(t, fresh.RefreshToken); code == 200 {
+			t.Fatalf("a refresh of the revoked family worked: %s", b)
 		}
 	})
 
