@@ -90,12 +90,26 @@ type pupilOut struct {
 	GroupIDs   []school.ID `json:"group_ids"`
 }
 
+// taken wraps a put whose only unique key besides the ids is field: a
+// conflict becomes a 409 naming it and the value taken.
+func taken[T any](put func(context.Context, T) (T, error), field string,
+	value func(T) string) func(context.Context, T) (T, error) {
+	return func(ctx context.Context, x T) (T, error) {
+		stored, err := put(ctx, x)
+		if errors.Is(err, school.ErrConflict) {
+			return stored, &conflictError{field: field, msg: "taken in this school: " + value(x)}
+		}
+		return stored, err
+	}
+}
+
 func (a *Admin) pupils() resource[school.Pupil, pupilInput] {
 	return resource[school.Pupil, pupilInput]{
 		entity: school.EntityPupil, path: "pupils",
 		load: a.store.Pupil,
 		fill: a.fillPupil,
-		put:  a.store.PutPupil,
+		put: taken(a.store.PutPupil, "number",
+			func(x school.Pupil) string { return fmt.Sprint(x.Number) }),
 		out:  a.pupilOut,
 		refs: refFields{school.EntityBranch: "branch_id", school.EntitySchool: "school_id"},
 	}
@@ -221,7 +235,8 @@ func (a *Admin) staff() resource[school.Staff, staffInput] {
 			return list[0], nil
 		},
 		fill: a.fillStaff,
-		put:  a.store.PutStaff,
+		put: taken(a.store.PutStaff, "number",
+			func(x school.Staff) string { return fmt.Sprint(x.Number) }),
 		out: func(_ context.Context, s school.Staff) (any, error) {
 			return staffOut{ID: s.ID, SchoolID: s.SchoolID, UUID: s.UUID, Number: s.Number,
 				Abbrev: s.Abbrev, FirstName: s.Name.First, NamePrefix: s.Name.Prefix,
@@ -337,14 +352,8 @@ func (a *Admin) accountsResource() resource[school.Account, accountInput] {
 		entity: school.EntityAccount, path: "accounts",
 		load: a.store.Account,
 		fill: a.fillAccount,
-		put: func(ctx context.Context, x school.Account) (school.Account, error) {
-			stored, err := a.store.PutAccount(ctx, x)
-			if errors.Is(err, school.ErrConflict) {
-				return stored, &conflictError{field: "username",
-					msg: "taken in this school: " + x.Username}
-			}
-			return stored, err
-		},
+		put: taken(a.store.PutAccount, "username",
+			func(x school.Account) string { return x.Username }),
 		out: func(_ context.Context, x school.Account) (any, error) {
 			out := accountOut{ID: x.ID, SchoolID: x.SchoolID, UUID: x.UUID,
 				Username: x.Username, Role: x.Role, PersonID: x.PersonID,
