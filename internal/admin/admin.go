@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -201,23 +202,32 @@ const maxBody = 64 << 10
 // decode reads a JSON object strictly into v: an unknown field, a wrong
 // type or trailing data is a fieldError naming the field (or "body").
 func decode(r *http.Request, v any) *fieldError {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	var te *json.UnmarshalTypeError
+	var (
+		te      *json.UnmarshalTypeError
+		tooLong *http.MaxBytesError
+	)
 	switch {
 	case err == nil:
 		// Only the end of the body will do: dec.More would let a stray "}"
 		// or "]" after the object pass.
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		_, err := dec.Token()
+		if errors.As(err, &tooLong) {
+			return &fieldError{field: "body", msg: "larger than 64 KiB"}
+		}
+		if !errors.Is(err, io.EOF) {
 			return &fieldError{field: "body", msg: "want one JSON object and nothing after it"}
 		}
 		return nil
+	case errors.As(err, &tooLong):
+		return &fieldError{field: "body", msg: "larger than 64 KiB"}
 	case errors.As(err, &te) && te.Field == "":
 		// The body itself is not an object (an array, a string, a number).
 		return &fieldError{field: "body", msg: "want a JSON object"}
 	case errors.As(err, &te):
-		return &fieldError{field: te.Field, msg: "want a " + te.Type.String()}
+		return &fieldError{field: te.Field, msg: "want " + jsonKind(te.Type)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &fieldError{field: name, msg: "unknown field"}
@@ -225,6 +235,27 @@ func decode(r *http.Request, v any) *fieldError {
 		return &fieldError{field: "body", msg: "want a JSON object, got nothing"}
 	}
 	return &fieldError{field: "body", msg: "not valid JSON"}
+}
+
+// jsonKind names what a Go type is on the wire, for a client who never
+// saw the Go side.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "an object"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -412,3 +412,31 @@ func TestAccountsEmpty(t *testing.T) {
 		t.Fatalf("Cache-Control %q: an answer with passwords must not be stored", cc)
 	}
 }
+
+// The 400's text speaks of JSON, not of the Go types behind it, and says
+// when a body is too large rather than that it is not JSON.
+func TestBadInputWords(t *testing.T) {
+	rg := newRig(t)
+	big := `{"route":"/x","kind":"status","status":500,"method":"` +
+		strings.Repeat("G", 70<<10) + `"}`
+	tests := []struct {
+		name, path, body, want string
+	}{
+		{"a string for a whole number", "/_opensom/faults",
+			`{"route":"/x","kind":"status","status":"500"}`, "status: want a whole number"},
+		{"a number for a string", "/_opensom/faults", `{"route":5}`, "route: want a string"},
+		{"a string for a number", "/_opensom/faults",
+			`{"route":"/x","kind":"drop","probability":"1"}`, "probability: want a number"},
+		{"over 64 KiB", "/_opensom/faults", big, "body: larger than 64 KiB"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, b := rg.admin(t, "POST", tc.path, tc.body)
+			var eb struct{ Error string }
+			if err := json.Unmarshal(b, &eb); err != nil || resp.StatusCode != 400 ||
+				eb.Error != tc.want {
+				t.Fatalf("%d %s, want 400 saying %q", resp.StatusCode, b, tc.want)
+			}
+		})
+	}
+}
