@@ -191,7 +191,8 @@ func (s *Server) Accounts(t testing.TB) []Account {
 }
 
 // Account is the first demo account of role (RolePupil, ...) of the first
-// school that has one. The demo's first pupil has grades on three pages.
+// school that has one. The demo's first pupil has grades on at least three
+// pages of 100.
 func (s *Server) Account(t testing.TB, role string) Account {
 	t.Helper()
 	for _, a := range s.Accounts(t) {
