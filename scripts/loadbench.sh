@@ -44,6 +44,9 @@ grep -o '"msg":"filled[^}]*' "$work/log" || true
 
 load=("$work/opensom-load" --target "http://$addr" --scale "$scale" --requests 1000000)
 "${load[@]}" --concurrency 4 --duration 15s >/dev/null
+# Each measured run logs every pupil in first, unmeasured: otherwise a 10x
+# world's run spends its first part on ten times the first logins.
+load+=(--login-first)
 echo "== closed loop, concurrency 8, ${secs}s"
 "${load[@]}" --concurrency 8 --duration "${secs}s" --pid "$pid"
 echo "== open loop, 200/s, ${secs}s"

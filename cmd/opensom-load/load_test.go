@@ -307,3 +307,52 @@ func TestLoadDemoAccounts(t *testing.T) {
 			len(one), one[0].Username, len(two), two[0].Username)
 	}
 }
+
+// --login-first logs each account in once before the measured run: the
+// run then reports no login at all when the mix asks for none, and a
+// password the server refuses stops it before measuring.
+func TestLoginFirst(t *testing.T) {
+	tests := []struct {
+		name    string
+		pw      string
+		wantErr bool
+	}{
+		{"every account logs in", "pw", false},
+		{"a refused login stops the run", "wrong", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeServer{refresh: map[string]bool{}, seen: map[string]int{}}
+			srv := httptest.NewServer(f)
+			defer srv.Close()
+			var accs []account
+			for _, name := range []string{"a", "b", "c"} {
+				accs = append(accs, account{TenantUUID: "t", Username: name, Password: &tc.pw,
+					Role: school.RolePupil, LeerlingIDs: []school.ID{42}})
+			}
+			o := options{target: srv.URL, duration: 20 * time.Second, requests: 60,
+				concurrency: 2, mix: mix{0, 0, 1, 1}, timeout: 5 * time.Second, loginFirst: true}
+			r := &runner{opts: o, client: newClient(o.target, o.timeout, 2),
+				users: newUsers(accs), now: time.Now}
+			rep, err := r.run(context.Background())
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "3 of 3 logins failed") {
+					t.Fatalf("err %v, want the failed logins counted", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.seen["/oauth2/token"] != len(accs) || rep.Requests != o.requests {
+				t.Fatalf("%d token requests, %d measured; want %d and %d",
+					f.seen["/oauth2/token"], rep.Requests, len(accs), o.requests)
+			}
+			for _, k := range rep.Kinds {
+				if k.Kind == "login" && k.Count > 0 {
+					t.Errorf("%d logins measured after logging in first", k.Count)
+				}
+			}
+		})
+	}
+}

@@ -61,6 +61,7 @@ type options struct {
 	tolerance   float64
 	timeout     time.Duration
 	jsonOut     string
+	loginFirst  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -89,6 +90,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"growth of resident memory, as a fraction, that a soak still calls flat")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "timeout of one request")
 	fs.StringVar(&o.jsonOut, "json", "", "also write the report as JSON to this file")
+	fs.BoolVar(&o.loginFirst, "login-first", false,
+		"log every account in once before measuring, unmeasured and outside --requests, "+
+			"so that the run measures the mix rather than each account's first login")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -83,6 +84,11 @@ func (t *tally) merge(o *tally) {
 // ctx ends, whichever comes first. Requests in flight at the deadline
 // finish, so the server is drained rather than cut off.
 func (r *runner) run(ctx context.Context) (*report, error) {
+	if r.opts.loginFirst {
+		if err := r.loginAll(ctx); err != nil {
+			return nil, err
+		}
+	}
 	start := r.now()
 	deadline := start.Add(r.opts.duration)
 	stopCtx, stop := context.WithDeadline(ctx, deadline)
@@ -117,6 +123,38 @@ func (r *runner) run(ctx context.Context) (*report, error) {
 		rep.Memory = sampler.finish()
 	}
 	return rep, nil
+}
+
+// loginAll logs every user in once, unmeasured, --concurrency at a time:
+// as many requests as there are users, and no more.
+func (r *runner) loginAll(ctx context.Context) error {
+	var next, failed atomic.Int64
+	var lastErr atomic.Value
+	var wg sync.WaitGroup
+	for range r.opts.concurrency {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(r.users) || ctx.Err() != nil {
+					return
+				}
+				u := r.users[i]
+				tok, status, err := r.client.login(ctx, u.acc)
+				if status != http.StatusOK || err != nil {
+					failed.Add(1)
+					lastErr.Store(fmt.Sprintf("%s: status %d, %v", u.acc.Username, status, err))
+					continue
+				}
+				u.tok = tok
+			}
+		})
+	}
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		return fmt.Errorf("login first: %d of %d logins failed; last %s", n, len(r.users),
+			lastErr.Load())
+	}
+	return ctx.Err()
 }
 
 // pace hands out one job every 1/rate seconds. A tick that finds every
