@@ -83,22 +83,26 @@ func (a *accountMaker) add(acc school.Account) {
 	a.out = append(a.out, acc)
 }
 
+func (a *accountMaker) password() string { return password(a.r) }
+
+func (a *accountMaker) username(n school.Name) string { return username(n, a.taken) }
+
 // password is two words and a number, e.g. "appel-kaars-47".
-func (a *accountMaker) password() string {
-	w1 := passwordWords[a.r.IntN(len(passwordWords))]
+func password(r *rand.Rand) string {
+	w1 := passwordWords[r.IntN(len(passwordWords))]
 	w2 := w1
 	for w2 == w1 {
-		w2 = passwordWords[a.r.IntN(len(passwordWords))]
+		w2 = passwordWords[r.IntN(len(passwordWords))]
 	}
-	return fmt.Sprintf("%s-%s-%d", w1, w2, 10+a.r.IntN(90))
+	return fmt.Sprintf("%s-%s-%d", w1, w2, 10+r.IntN(90))
 }
 
 // username is firstname.lastname, prefix included ("jan.vandermeer"),
 // with a number after it when the name is taken.
-func (a *accountMaker) username(n school.Name) string {
+func username(n school.Name, taken map[string]bool) string {
 	base := strings.ToLower(n.First + "." + strings.ReplaceAll(n.Prefix+n.Last, " ", ""))
 	u := base
-	for i := 2; a.taken[u]; i++ {
+	for i := 2; taken[u]; i++ {
 		u = base + strconv.Itoa(i)
 	}
 	return u

@@ -70,21 +70,78 @@ func YearOf(t time.Time) int {
 // pattern of one region, computed rather than tabled so that any year
 // works: autumn in ISO week 43, two weeks over Christmas and New Year,
 // spring in week 8, the week of King's Day, and six weeks of summer from
-// week 29.
+// week 29. The demo world keeps to this one calendar; seeded worlds use
+// their school's Region.
 func Holidays(year int) []Holiday {
+	return holidays(year, holidayWeeks{autumn: 43, spring: 8, summer: 29})
+}
+
+// holidayWeeks are the ISO weeks in which the autumn and spring holidays
+// of a school year fall, and the week whose Monday is the first one of its
+// summer holiday.
+type holidayWeeks struct {
+	autumn, spring, summer int
+}
+
+func holidays(year int, w holidayWeeks) []Holiday {
 	christmasEnd := school.Date(year+1, time.January, 1)
 	for christmasEnd.Weekday() != time.Sunday {
 		christmasEnd = christmasEnd.AddDate(0, 0, 1)
 	}
 	may := mondayOf(school.Date(year+1, time.April, 27))
-	summer := isoWeekMonday(year+1, 29)
+	summer := isoWeekMonday(year+1, w.summer)
 	return []Holiday{
-		weekHoliday("Herfstvakantie", isoWeekMonday(year, 43)),
+		weekHoliday("Herfstvakantie", isoWeekMonday(year, w.autumn)),
 		{"Kerstvakantie", christmasEnd.AddDate(0, 0, -15), christmasEnd},
-		weekHoliday("Voorjaarsvakantie", isoWeekMonday(year+1, 8)),
+		weekHoliday("Voorjaarsvakantie", isoWeekMonday(year+1, w.spring)),
 		weekHoliday("Meivakantie", may),
 		{"Zomervakantie", summer.AddDate(0, 0, -2), summer.AddDate(0, 0, 6*7-1)},
 	}
+}
+
+// Region is a holiday region of the Netherlands (noord, midden, zuid): the
+// regions take their autumn, spring and summer holidays in different
+// weeks. Christmas and the May holiday are the same everywhere.
+type Region string
+
+// The three regions.
+const (
+	RegionNorth  Region = "noord"
+	RegionMiddle Region = "midden"
+	RegionSouth  Region = "zuid"
+)
+
+// Regions are the regions in a fixed order.
+var Regions = []Region{RegionNorth, RegionMiddle, RegionSouth}
+
+// weeks are the region's holiday weeks of the school year from August of
+// year, after the usual pattern rather than a table: the south has its
+// autumn week a week early and its spring week (carnival) a week late, the
+// middle its spring week late too; the summer starts in week 28, 29 or 30,
+// the regions taking turns over three years.
+func (r Region) weeks(year int) holidayWeeks {
+	w := holidayWeeks{autumn: 43, spring: 8}
+	turn := 0
+	switch r {
+	case RegionMiddle:
+		w.spring, turn = 9, 1
+	case RegionSouth:
+		w.autumn, w.spring, turn = 42, 9, 2
+	}
+	w.summer = 28 + (year+1+turn)%3
+	return w
+}
+
+// Holidays lists the region's holidays of the school year that starts in
+// August of year, as Holidays does for the demo's calendar.
+func (r Region) Holidays(year int) []Holiday {
+	return holidays(year, r.weeks(year))
+}
+
+// SchoolDays lists the region's school days of the school year that starts
+// in August of year, as SchoolDays does for the demo's calendar.
+func (r Region) SchoolDays(year int) []time.Time {
+	return schoolDays(year, r.Holidays)
 }
 
 // weekHoliday runs from the Saturday before monday to the Sunday after.
@@ -136,9 +193,14 @@ func easterSunday(y int) time.Time {
 // holidays of this year and the summer holiday of the year before, and not
 // on a public holiday.
 func SchoolDays(year int) []time.Time {
+	return schoolDays(year, Holidays)
+}
+
+// schoolDays is SchoolDays with the holidays of a calendar.
+func schoolDays(year int, holidaysOf func(year int) []Holiday) []time.Time {
 	var free []Holiday
-	free = append(free, Holidays(year-1)...)
-	free = append(free, Holidays(year)...)
+	free = append(free, holidaysOf(year-1)...)
+	free = append(free, holidaysOf(year)...)
 	for _, d := range publicHolidays(year) {
 		free = append(free, Holiday{"", d, d})
 	}

@@ -112,9 +112,9 @@ type schoolGen struct {
 	// teachers[i] teaches subjects[i]; nil where no class takes it.
 	teachers []*teacher
 	classes  []*class
-	used     map[string]bool // full names taken in this school
-	parent   school.Name     // the family's parent, in the first school only
-	more     map[kind]int64  // counts of the records' kinds (records.go)
+	used     names          // full names taken in this school
+	parent   school.Name    // the family's parent, in the first school only
+	more     map[kind]int64 // counts of the records' kinds (records.go)
 }
 
 // rng is the random stream of one purpose in this school.
@@ -146,7 +146,7 @@ func (g *schoolGen) secret(id school.ID, p purpose) [16]byte {
 }
 
 func (g *schoolGen) build() error {
-	g.used = map[string]bool{}
+	g.used = names{}
 	g.schoolAndYears()
 	g.subjectList()
 	g.people()

@@ -74,7 +74,13 @@ type yearPlan struct {
 }
 
 func newYearPlan(start int, current bool) yearPlan {
-	y := yearPlan{start: start, current: current, days: SchoolDays(start)}
+	return planYear(start, current, SchoolDays(start))
+}
+
+// planYear is the plan of the year from August of start with these school
+// days.
+func planYear(start int, current bool, days []time.Time) yearPlan {
+	y := yearPlan{start: start, current: current, days: days}
 	for _, d := range y.days {
 		p := periodOf(d, start)
 		y.periods[p-1] = append(y.periods[p-1], d)
@@ -275,14 +281,20 @@ func (b *gradeBuilder) test(si, period int, day time.Time, n int) school.Grade {
 }
 
 func (b *gradeBuilder) setKind(gr *school.Grade, tk testKind, n int) {
+	setKind(b.r, gr, tk, n, b.study)
+}
+
+// setKind makes gr a test of kind tk, the n-th of its subject, with a
+// weight drawn from r, in the exam dossier too from study year 4 on.
+func setKind(r *rand.Rand, gr *school.Grade, tk testKind, n, study int) {
 	gr.Type = tk.columnType
 	gr.TestKind = tk.name
-	gr.Weight = tk.minWeight + b.r.IntN(tk.maxWeight-tk.minWeight+1)
+	gr.Weight = tk.minWeight + r.IntN(tk.maxWeight-tk.minWeight+1)
 	gr.Description = fmt.Sprintf(tk.describe, n)
 	// The exam dossier starts in the fourth year: its big tests count there.
-	if b.study >= 4 && (tk.name == "PW" || tk.name == "PO") {
+	if study >= 4 && (tk.name == "PW" || tk.name == "PO") {
 		gr.InExam = true
-		gr.ExamWeight = 1 + b.r.IntN(3)
+		gr.ExamWeight = 1 + r.IntN(3)
 	}
 }
 
@@ -293,29 +305,48 @@ func (b *gradeBuilder) special(gr school.Grade, what special, day time.Time) []s
 		b.setKind(&gr, kindPW, 0)
 		gr.Description = "Proefwerk herkansbaar"
 		gr.Tenths = 40 + b.r.IntN(13) // a fail, so that the re-sit matters
-		gr.ResitType = "EenKeerHoogste"
-		again := gr
-		again.ResitNumber = 1
-		again.Tenths = 60 + b.r.IntN(20)
-		again.Current = again.Tenths
-		again.Description = gr.Description + " (herkansing)"
-		again.Entered = b.enteredOn(b.later(day, 8))
-		gr.Current = max(gr.Tenths, again.Tenths)
+		gr.ResitType = resitBest
+		tenths := 60 + b.r.IntN(20)
+		again := resitOf(&gr, tenths, b.enteredOn(b.later(day, 8)))
 		return []school.Grade{gr, again}
 	case notCounting:
 		b.setKind(&gr, kindSO, 0)
 		gr.Description = "Oefentoets"
 		gr.NotCounting = true
 	case notMade:
-		gr.Tenths, gr.Current, gr.HasValue = 0, 0, false
-		gr.NotMade = true
+		markNotMade(&gr)
 	}
 	return []school.Grade{gr}
 }
 
+// resitBest is the herkansingstype of a test whose better attempt holds.
+const resitBest = "EenKeerHoogste"
+
+// resitOf is the re-sit of first (a test of type resitBest) with the
+// value tenths, entered at entered; first's Current becomes the better of
+// the two attempts.
+func resitOf(first *school.Grade, tenths int, entered time.Time) school.Grade {
+	again := *first
+	again.ResitNumber = 1
+	again.Tenths = tenths
+	again.Current = tenths
+	again.Description = first.Description + " (herkansing)"
+	again.Entered = entered
+	first.Current = max(first.Tenths, tenths)
+	return again
+}
+
+// markNotMade turns gr into a test the pupil did not make: no value.
+func markNotMade(gr *school.Grade) {
+	gr.Tenths, gr.Current, gr.HasValue = 0, 0, false
+	gr.NotMade = true
+}
+
+func (b *gradeBuilder) later(day time.Time, n int) time.Time { return b.year.later(day, n) }
+
 // later is the school day n school days after day, or the year's last.
-func (b *gradeBuilder) later(day time.Time, n int) time.Time {
-	days := b.year.days
+func (y yearPlan) later(day time.Time, n int) time.Time {
+	days := y.days
 	for i, d := range days {
 		if d.Equal(day) {
 			return days[min(i+n, len(days)-1)]
@@ -327,24 +358,42 @@ func (b *gradeBuilder) later(day time.Time, n int) time.Time {
 // enteredOn is a plausible moment on a school day at which a teacher
 // enters a grade: in the working day, to the millisecond.
 func (b *gradeBuilder) enteredOn(day time.Time) time.Time {
+	return enteredOn(b.r, day)
+}
+
+func enteredOn(r *rand.Rand, day time.Time) time.Time {
 	y, m, d := day.Date()
-	minute := 8*60 + b.r.IntN(9*60+30)
-	return time.Date(y, m, d, minute/60, minute%60, b.r.IntN(60),
-		b.r.IntN(1000)*int(time.Millisecond), school.Amsterdam)
+	minute := 8*60 + r.IntN(9*60+30)
+	return time.Date(y, m, d, minute/60, minute%60, r.IntN(60),
+		r.IntN(1000)*int(time.Millisecond), school.Amsterdam)
 }
 
 // averages are the period and report average columns of each subject with
 // a grade that counts, computed the way clients see them computed.
 func (b *gradeBuilder) averages(gs []school.Grade) []school.Grade {
+	subjects := make([]school.ID, len(b.class.spec.subjects))
+	for i, sh := range b.class.spec.subjects {
+		subjects[i] = b.g.subjects[subjectIndex(sh.abbrev)].ID
+	}
+	return averageColumns(gs, subjects, b.average)
+}
+
+// averageColumns computes, subject by subject in the order given, the
+// average of each period that has grades and then of the whole year, as
+// school.Average does (the way decisions.md says clients compute them),
+// and has column make the grade of each average that exists: typ is
+// ColumnPeriodAverage or ColumnReportAverage, period the period averaged
+// (the last one with grades for the year), from the grades averaged.
+func averageColumns(gs []school.Grade, subjects []school.ID, column func(typ string,
+	subject school.ID, period, tenths int, from []school.Grade) school.Grade) []school.Grade {
 	var out []school.Grade
-	for _, sh := range b.class.spec.subjects {
-		sub := b.g.subjects[subjectIndex(sh.abbrev)]
+	for _, sub := range subjects {
 		var year []school.Grade
 		last := 0
 		for p := 1; p <= periods; p++ {
 			var in []school.Grade
 			for _, gr := range gs {
-				if gr.SubjectID == sub.ID && gr.Period == p {
+				if gr.SubjectID == sub && gr.Period == p {
 					in = append(in, gr)
 				}
 			}
@@ -354,11 +403,11 @@ func (b *gradeBuilder) averages(gs []school.Grade) []school.Grade {
 			year = append(year, in...)
 			last = p
 			if avg, ok := school.Average(in); ok {
-				out = append(out, b.average(school.ColumnPeriodAverage, sub, p, avg, in))
+				out = append(out, column(school.ColumnPeriodAverage, sub, p, avg, in))
 			}
 		}
 		if avg, ok := school.Average(year); ok {
-			out = append(out, b.average(school.ColumnReportAverage, sub, last, avg, year))
+			out = append(out, column(school.ColumnReportAverage, sub, last, avg, year))
 		}
 	}
 	return out
@@ -366,30 +415,38 @@ func (b *gradeBuilder) averages(gs []school.Grade) []school.Grade {
 
 // average is an average column, entered just after the latest grade it
 // covers, as the real service recomputes it when a grade comes in.
-func (b *gradeBuilder) average(typ string, sub school.Subject, period, tenths int,
+func (b *gradeBuilder) average(typ string, sub school.ID, period, tenths int,
 	from []school.Grade) school.Grade {
+	gr := averageGrade(b.r, typ, period, tenths, from, b.g.today)
+	gr.SchoolID, gr.PupilID, gr.SubjectID = b.g.school.ID, b.pupil.ID, sub
+	gr.ColumnID = b.g.id(kindColumn)
+	gr.StudyYear = b.study
+	return gr
+}
+
+// averageGrade is the value of an average column over from, entered a
+// moment after the latest of them (and before today), in the progress
+// dossier; school, pupil, subject, column and study year are the
+// caller's to set.
+func averageGrade(r *rand.Rand, typ string, period, tenths int, from []school.Grade,
+	today time.Time) school.Grade {
 	latest := from[0].Entered
 	for _, gr := range from[1:] {
 		if gr.Entered.After(latest) {
 			latest = gr.Entered
 		}
 	}
-	entered := latest.Add(time.Duration(1+b.r.IntN(5000)) * time.Millisecond)
-	if !entered.Before(b.g.today) {
+	entered := latest.Add(time.Duration(1+r.IntN(5000)) * time.Millisecond)
+	if !entered.Before(today) {
 		entered = latest
 	}
 	return school.Grade{
-		SchoolID:        b.g.school.ID,
-		PupilID:         b.pupil.ID,
-		SubjectID:       sub.ID,
-		ColumnID:        b.g.id(kindColumn),
 		Type:            typ,
 		Tenths:          tenths,
 		HasValue:        true,
 		Current:         tenths,
 		Entered:         entered,
 		Period:          period,
-		StudyYear:       b.study,
 		ResitType:       "Geen",
 		InProgress:      true,
 		ReportTenths:    tenths,

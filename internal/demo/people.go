@@ -43,9 +43,9 @@ func (g *schoolGen) people() {
 			gender := genders[r.IntN(2)]
 			var n school.Name
 			if g.index == 0 && k == 0 && ci < 2 {
-				n = g.familyMember(r, gender, family, boyNames, girlNames)
+				n = g.used.familyMember(r, gender, family, boyNames, girlNames)
 			} else {
-				n = g.uniqueName(r, gender, family, boyNames, girlNames)
+				n = g.used.unique(r, gender, family, boyNames, girlNames)
 			}
 			c.pupils = append(c.pupils, g.pupil(r, cs, n, gender))
 		}
@@ -53,7 +53,7 @@ func (g *schoolGen) people() {
 		g.w.Pupils = append(g.w.Pupils, c.pupils...)
 	}
 	if g.index == 0 {
-		g.parent = g.familyMember(r, genders[r.IntN(2)], family, manNames, womanNames)
+		g.parent = g.used.familyMember(r, genders[r.IntN(2)], family, manNames, womanNames)
 	}
 	g.extraPupils(family)
 	g.groups()
@@ -71,7 +71,7 @@ func (g *schoolGen) extraPupils(family school.Name) {
 	for _, c := range g.classes {
 		for range c.spec.size * (g.opts.scale() - 1) {
 			gender := genders[r.IntN(2)]
-			n := g.uniqueName(r, gender, family, boyNames, girlNames)
+			n := g.used.unique(r, gender, family, boyNames, girlNames)
 			p := g.pupil(r, c.spec, n, gender)
 			c.pupils = append(c.pupils, p)
 			g.w.Pupils = append(g.w.Pupils, p)
@@ -90,7 +90,7 @@ func (g *schoolGen) teacherList(r *rand.Rand, family school.Name) {
 			continue
 		}
 		gender := genders[r.IntN(2)]
-		n := g.uniqueName(r, gender, family, manNames, womanNames)
+		n := g.used.unique(r, gender, family, manNames, womanNames)
 		id := g.id(kindStaff)
 		st := school.Staff{
 			ID:       id,
@@ -130,31 +130,50 @@ func roomName(k roomKind, n int) string {
 	return fmt.Sprintf("A%d", 100+n)
 }
 
-// uniqueName draws a name that nobody in the school has yet, outside the
-// family.
-func (g *schoolGen) uniqueName(r *rand.Rand, gender string, family school.Name,
+// names are the full names taken in one school.
+type names map[string]bool
+
+// unique draws a name from lastNames that nobody in the school has yet,
+// outside the family.
+func (u names) unique(r *rand.Rand, gender string, family school.Name,
 	men, women []string) school.Name {
-	for {
-		n := lastNames[r.IntN(len(lastNames))]
-		if n.Last == family.Last {
+	return u.draw(r, gender, lastNames, family, men, women, 0)
+}
+
+// draw draws a name from lasts, outside the family, that nobody in the
+// school has yet, in at most tries draws (0: until one is found). The
+// last of the tries is kept, taken or not, so that a crowded school still
+// gets its names.
+func (u names) draw(r *rand.Rand, gender string, lasts []school.Name, family school.Name,
+	men, women []string, tries int) school.Name {
+	for i := 1; ; i++ {
+		n := lasts[r.IntN(len(lasts))]
+		if n.Last == family.Last && i != tries {
 			continue
 		}
 		n.First = pick(r, gender, men, women)
-		if key := fullName(n); !g.used[key] {
-			g.used[key] = true
+		if key := fullName(n); !u[key] || i == tries {
+			u[key] = true
 			return n
 		}
 	}
 }
 
 // familyMember draws a first name for someone of the family.
-func (g *schoolGen) familyMember(r *rand.Rand, gender string, family school.Name,
+func (u names) familyMember(r *rand.Rand, gender string, family school.Name,
 	men, women []string) school.Name {
-	for {
+	return u.member(r, gender, family, men, women, 0)
+}
+
+// member is familyMember in at most tries draws (0: until one is found),
+// keeping the last try as draw does.
+func (u names) member(r *rand.Rand, gender string, family school.Name,
+	men, women []string, tries int) school.Name {
+	for i := 1; ; i++ {
 		n := family
 		n.First = pick(r, gender, men, women)
-		if key := fullName(n); !g.used[key] {
-			g.used[key] = true
+		if key := fullName(n); !u[key] || i == tries {
+			u[key] = true
 			return n
 		}
 	}

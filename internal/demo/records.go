@@ -74,11 +74,17 @@ func (g *schoolGen) calendarRecords() {
 			ID: g.recordID(kindHoliday), SchoolID: g.school.ID, Name: h.Name, From: h.From, To: h.To,
 		})
 	}
-	for _, h := range LessonHours {
-		g.w.LessonHours = append(g.w.LessonHours, school.LessonHour{
-			SchoolID: g.school.ID, Number: h.Number, Begin: h.Begin.String(), End: h.End.String(),
-		})
+	g.w.LessonHours = append(g.w.LessonHours, lessonHourRecords(g.school.ID)...)
+}
+
+// lessonHourRecords are LessonHours as a school's records.
+func lessonHourRecords(schoolID school.ID) []school.LessonHour {
+	out := make([]school.LessonHour, len(LessonHours))
+	for i, h := range LessonHours {
+		out[i] = school.LessonHour{SchoolID: schoolID, Number: h.Number,
+			Begin: h.Begin.String(), End: h.End.String()}
 	}
+	return out
 }
 
 func (g *schoolGen) reasonList() []school.AbsenceReason {
@@ -127,26 +133,33 @@ func (g *schoolGen) homework(r *rand.Rand) {
 				}
 				g.w.Homework = append(g.w.Homework, h)
 			}
-			for k, l := range byGroup[lg.ID] {
-				switch {
-				case k%8 == 7:
-					add(school.Homework{Kind: school.HomeworkLesson, LessonID: l.ID, Due: l.Start,
-						Topic: fmt.Sprintf("Toets hoofdstuk %d", k/8+1), Type: "TOETS",
-						Description: "<p>Leer de stof van het hoofdstuk.</p>"})
-				case k%2 == 1:
-					add(school.Homework{Kind: school.HomeworkLesson, LessonID: l.ID, Due: l.Start,
-						Topic: fmt.Sprintf("Opdrachten paragraaf %d.%d", k/8+1, 1+r.IntN(6)),
-						Type:  "HUISWERK", Description: "<p>Maak de opdrachten.</p>"})
-				}
-			}
-			g.weekTasks(lg, subject, add)
+			lessonHomework(r, byGroup[lg.ID], add)
+			weekTasks(g.cur, subject.Abbrev, add)
 		}
 	}
 }
 
-// weekTasks adds the day and week tasks of a lesson group.
-func (g *schoolGen) weekTasks(lg school.Group, subject school.Subject, add func(school.Homework)) {
-	for week, monday := 0, mondayOf(g.cur.From); monday.Before(g.cur.To); week++ {
+// lessonHomework adds the homework on a lesson group's lessons, given in
+// time order: a test every eighth lesson, homework on every other one.
+func lessonHomework(r *rand.Rand, lessons []school.Lesson, add func(school.Homework)) {
+	for k, l := range lessons {
+		switch {
+		case k%8 == 7:
+			add(school.Homework{Kind: school.HomeworkLesson, LessonID: l.ID, Due: l.Start,
+				Topic: fmt.Sprintf("Toets hoofdstuk %d", k/8+1), Type: "TOETS",
+				Description: "<p>Leer de stof van het hoofdstuk.</p>"})
+		case k%2 == 1:
+			add(school.Homework{Kind: school.HomeworkLesson, LessonID: l.ID, Due: l.Start,
+				Topic: fmt.Sprintf("Opdrachten paragraaf %d.%d", k/8+1, 1+r.IntN(6)),
+				Type:  "HUISWERK", Description: "<p>Maak de opdrachten.</p>"})
+		}
+	}
+}
+
+// weekTasks adds the day and week tasks of a lesson group of the subject
+// abbrev in year: a day task every fourth week, a week task every third.
+func weekTasks(year school.SchoolYear, abbrev string, add func(school.Homework)) {
+	for week, monday := 0, mondayOf(year.From); monday.Before(year.To); week++ {
 		if week%4 == 1 {
 			add(school.Homework{Kind: school.HomeworkDay, Due: monday.AddDate(0, 0, 4),
 				Topic: "Woordenlijst leren", Type: "HUISWERK",
@@ -154,7 +167,7 @@ func (g *schoolGen) weekTasks(lg school.Group, subject school.Subject, add func(
 		}
 		if week%3 == 2 {
 			h := school.Homework{Kind: school.HomeworkWeek, Due: monday,
-				Topic: "Werkstuk " + strings.ToLower(subject.Abbrev), Type: "GROTE_TOETS",
+				Topic: "Werkstuk " + strings.ToLower(abbrev), Type: "GROTE_TOETS",
 				Description: "<p>Werk aan je werkstuk.</p>"}
 			h.ISOYear, h.WeekFrom = monday.ISOWeek()
 			y2, w2 := monday.AddDate(0, 0, 7).ISOWeek()
@@ -201,13 +214,8 @@ func (g *schoolGen) absences(r *rand.Rand, reasons []school.AbsenceReason) {
 		for i := range n {
 			l := past[r.IntN(len(past))]
 			rg := regs[i]
-			o := school.Observation{ID: g.recordID(kindObservation), SchoolID: g.school.ID,
-				PupilID: p.ID, LessonID: l.ID, Kind: rg.kind, Registration: rg.reg,
-				Handled: i%2 == 0, Entered: l.Start.Add(10 * time.Minute), Start: l.Start,
-				End: l.End, BeginHour: l.BeginHour, EndHour: l.EndHour}
-			if len(l.StaffIDs) > 0 {
-				o.StaffID = l.StaffIDs[0]
-			}
+			o := observationIn(l, p.ID, rg.kind, rg.reg)
+			o.ID, o.SchoolID, o.Handled = g.recordID(kindObservation), g.school.ID, i%2 == 0
 			if rg.reason >= 0 {
 				o.ReasonID = reasons[rg.reason].ID
 				o.Authorised = reasons[rg.reason].Authorised
@@ -216,6 +224,18 @@ func (g *schoolGen) absences(r *rand.Rand, reasons []school.AbsenceReason) {
 		}
 	}
 	g.reports(reasons)
+}
+
+// observationIn is what the lesson's teacher noted of a pupil in it, ten
+// minutes in; its id, school, reason and handling are the caller's to set.
+func observationIn(l school.Lesson, pupilID school.ID, kind, reg string) school.Observation {
+	o := school.Observation{PupilID: pupilID, LessonID: l.ID, Kind: kind, Registration: reg,
+		Entered: l.Start.Add(10 * time.Minute), Start: l.Start, End: l.End,
+		BeginHour: l.BeginHour, EndHour: l.EndHour}
+	if len(l.StaffIDs) > 0 {
+		o.StaffID = l.StaffIDs[0]
+	}
+	return o
 }
 
 // reports gives the first pupils of the first two classes a sick day a

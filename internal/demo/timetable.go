@@ -45,17 +45,31 @@ type grid [weekdays][dayHours + 1]bool
 // which teacher is busy when.
 type planner struct {
 	r           *rand.Rand
-	teacherBusy []grid // by index in subjectSpecs: one teacher per subject
+	teacherBusy []grid // by teacher number
 	week        [weekdays][]slot
+}
+
+func newPlanner(r *rand.Rand, teachers int) *planner {
+	return &planner{r: r, teacherBusy: make([]grid, teachers)}
 }
 
 // weekTemplate places every class's weekly hours in the grid. Each day's
 // slots come out by hour, then class.
 func (g *schoolGen) weekTemplate(r *rand.Rand) [weekdays][]slot {
-	p := &planner{r: r, teacherBusy: make([]grid, len(subjectSpecs))}
+	// One teacher per subject: a subject's teacher number is its index.
+	p := newPlanner(r, len(subjectSpecs))
 	for ci, c := range g.classes {
-		p.placeClass(ci, c.spec)
+		teacherOf := make([]int, len(c.spec.subjects))
+		for si, sh := range c.spec.subjects {
+			teacherOf[si] = subjectIndex(sh.abbrev)
+		}
+		p.placeClass(ci, c.spec, teacherOf)
 	}
+	return p.sorted()
+}
+
+// sorted is the week with each day's slots by hour, then class.
+func (p *planner) sorted() [weekdays][]slot {
 	for d := range p.week {
 		sort.Slice(p.week[d], func(i, j int) bool {
 			a, b := p.week[d][i], p.week[d][j]
@@ -70,8 +84,9 @@ func (g *schoolGen) weekTemplate(r *rand.Rand) [weekdays][]slot {
 
 // placeClass puts a class's lessons in the grid from the first hour of
 // each day on, never putting a teacher in two classes at once and
-// preferring each subject at most once a day.
-func (p *planner) placeClass(ci int, cs classSpec) {
+// preferring each subject at most once a day. teacherOf[si] is the number
+// of the teacher of the class's subject si.
+func (p *planner) placeClass(ci int, cs classSpec, teacherOf []int) {
 	var todo []int // indexes in cs.subjects, one per weekly lesson
 	for i, sh := range cs.subjects {
 		for range sh.hours {
@@ -81,12 +96,12 @@ func (p *planner) placeClass(ci int, cs classSpec) {
 	p.r.Shuffle(len(todo), func(i, j int) { todo[i], todo[j] = todo[j], todo[i] })
 	var classBusy grid
 	free := func(si, d, h int) bool {
-		return !p.teacherBusy[subjectIndex(cs.subjects[si].abbrev)][d][h]
+		return !p.teacherBusy[teacherOf[si]][d][h]
 	}
 	place := func(k, d, h int) {
 		si := todo[k]
 		p.week[d] = append(p.week[d], slot{day: d, hour: h, class: ci, subject: si})
-		p.teacherBusy[subjectIndex(cs.subjects[si].abbrev)][d][h] = true
+		p.teacherBusy[teacherOf[si]][d][h] = true
 		classBusy[d][h] = true
 		todo = append(todo[:k], todo[k+1:]...)
 	}
@@ -146,18 +161,23 @@ func (g *schoolGen) lesson(day time.Time, s slot) school.Lesson {
 	c := g.classes[s.class]
 	lg := c.lessonGroups[s.subject]
 	t := g.teachers[subjectIndex(c.spec.subjects[s.subject].abbrev)]
-	begin, end := LessonHours[s.hour-1].On(day)
+	l := lessonAt(day, s.hour, lg, t)
+	l.ID, l.SchoolID, l.BranchID = g.id(kindLesson), g.school.ID, g.branch.ID
+	return l
+}
+
+// lessonAt is the lesson of a lesson group in hour of day, taught by t in
+// t's room; its id, school and branch are the caller's to set.
+func lessonAt(day time.Time, hour int, lg school.Group, t *teacher) school.Lesson {
+	begin, end := LessonHours[hour-1].On(day)
 	return school.Lesson{
-		ID:        g.id(kindLesson),
-		SchoolID:  g.school.ID,
-		BranchID:  g.branch.ID,
 		GroupID:   lg.ID,
 		SubjectID: lg.SubjectID,
 		StaffIDs:  []school.ID{t.staff.ID},
 		Start:     begin,
 		End:       end,
-		BeginHour: s.hour,
-		EndHour:   s.hour,
+		BeginHour: hour,
+		EndHour:   hour,
 		Location:  t.room,
 		Kind:      "Les",
 		Title:     title(t.room, lg.Name, t.staff.Abbrev),
@@ -200,8 +220,12 @@ func (g *schoolGen) disturb(r *rand.Rand, ls []school.Lesson) {
 			ls[i].Status = school.StatusCancelled
 			continue
 		}
-		room := spareRooms[(k/2)%len(spareRooms)]
-		ls[i].Title = strings.Replace(ls[i].Title, ls[i].Location+" - ", room+" - ", 1)
-		ls[i].Location = room
+		moveLesson(&ls[i], spareRooms[(k/2)%len(spareRooms)])
 	}
+}
+
+// moveLesson moves a lesson to another room, and its title with it.
+func moveLesson(l *school.Lesson, room string) {
+	l.Title = strings.Replace(l.Title, l.Location+" - ", room+" - ", 1)
+	l.Location = room
 }
