@@ -22,7 +22,37 @@ func (s *Store) Import(ctx context.Context, w *school.World) error {
 }
 
 func importWorld(ctx context.Context, tx *sql.Tx, d dialect, w *school.World) error {
-	// Parents before children, for the foreign keys.
+	l := newLoader(ctx, tx, d)
+	defer l.close()
+	if err := l.load(w); err != nil {
+		return err
+	}
+	if err := l.flush(); err != nil {
+		return err
+	}
+	return setWorldSource(ctx, tx, d, w.Source)
+}
+
+// loader hands out one batch per table on one transaction. A batch lives
+// until the loader is flushed, so the rows of many parts of a world share
+// full statements.
+type loader struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	d       dialect
+	batches []*batch // in the order first asked for: parents before children
+	byTable map[string]*batch
+}
+
+func newLoader(ctx context.Context, tx *sql.Tx, d dialect) *loader {
+	return &loader{ctx: ctx, tx: tx, d: d, byTable: map[string]*batch{}}
+}
+
+// load queues the rows of w; some are sent, the rest wait for flush.
+func (l *loader) load(w *school.World) error {
+	// Parents before children, for the foreign keys: the tables' batches
+	// are made in this order, and a batch is sent only after the batches
+	// made before it.
 	steps := []func(*loader) error{
 		func(l *loader) error { return loadSchools(l, w.Schools) },
 		func(l *loader) error { return loadBranches(l, w.Branches) },
@@ -35,9 +65,7 @@ func importWorld(ctx context.Context, tx *sql.Tx, d dialect, w *school.World) er
 		func(l *loader) error { return loadLessons(l, w.Lessons) },
 		func(l *loader) error { return loadGrades(l, w.Grades) },
 		func(l *loader) error { return importRecords(l, w) },
-		func(l *loader) error { return setWorldSource(l.ctx, l.tx, l.d, w.Source) },
 	}
-	l := &loader{ctx: ctx, tx: tx, d: d}
 	for _, step := range steps {
 		if err := step(l); err != nil {
 			return err
@@ -46,11 +74,24 @@ func importWorld(ctx context.Context, tx *sql.Tx, d dialect, w *school.World) er
 	return nil
 }
 
-// loader hands out batches on one transaction.
-type loader struct {
-	ctx context.Context
-	tx  *sql.Tx
-	d   dialect
+// flush sends every row still queued, parents first.
+func (l *loader) flush() error {
+	for _, b := range l.batches {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close releases the prepared statements.
+func (l *loader) close() {
+	for _, b := range l.batches {
+		if b.full != nil {
+			b.full.Close()
+			b.full = nil
+		}
+	}
 }
 
 // maxParams keeps a batch under SQLite's historic limit of 999 bound
@@ -60,6 +101,7 @@ const maxParams = 999
 // batch collects rows for one table and inserts them many at a time.
 type batch struct {
 	l       *loader
+	order   int // its place in l.batches
 	table   string
 	head    string // INSERT INTO t (a, b) VALUES
 	tuple   string // (?, ?)
@@ -69,26 +111,41 @@ type batch struct {
 	rows    int
 }
 
+// batch is the table's batch, made on first use.
 func (l *loader) batch(table string, cols ...string) *batch {
-	return &batch{
+	if b, ok := l.byTable[table]; ok {
+		return b
+	}
+	b := &batch{
 		l:       l,
+		order:   len(l.batches),
 		table:   table,
 		head:    "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
 		tuple:   "(" + placeholders(len(cols)) + ")",
 		perStmt: max(1, maxParams/len(cols)),
 	}
+	l.batches = append(l.batches, b)
+	l.byTable[table] = b
+	return b
 }
 
 func (b *batch) text(rows int) string {
 	return b.l.d.query(b.head + strings.Repeat(b.tuple+", ", rows-1) + b.tuple)
 }
 
-// add queues one row; its values must follow the columns.
+// add queues one row; its values must follow the columns. A full batch is
+// sent at once, after the rows queued for the tables before it, which its
+// rows may refer to.
 func (b *batch) add(values ...any) error {
 	b.args = append(b.args, values...)
 	b.rows++
 	if b.rows < b.perStmt {
 		return nil
+	}
+	for _, parent := range b.l.batches[:b.order] {
+		if err := parent.flush(); err != nil {
+			return err
+		}
 	}
 	if b.full == nil {
 		st, err := b.l.tx.PrepareContext(b.l.ctx, b.text(b.perStmt))
@@ -102,20 +159,14 @@ func (b *batch) add(values ...any) error {
 	return b.wrap(err)
 }
 
-// done inserts what is left and releases the statement.
-func (b *batch) done() error {
-	defer b.close()
+// flush sends the rows queued, in one statement of their own.
+func (b *batch) flush() error {
 	if b.rows == 0 {
 		return nil
 	}
 	_, err := b.l.tx.ExecContext(b.l.ctx, b.text(b.rows), b.args...)
+	b.args, b.rows = b.args[:0], 0
 	return b.wrap(err)
-}
-
-func (b *batch) close() {
-	if b.full != nil {
-		b.full.Close()
-	}
 }
 
 func (b *batch) wrap(err error) error {
@@ -129,15 +180,14 @@ func (b *batch) wrap(err error) error {
 	}
 }
 
-// each runs add for every item and then done; add stops at the first error.
+// each runs add for every item, stopping at the first error.
 func each[T any](b *batch, items []T, add func(*batch, T) error) error {
 	for _, it := range items {
 		if err := add(b, it); err != nil {
-			b.close()
 			return err
 		}
 	}
-	return b.done()
+	return nil
 }
 
 func loadSchools(l *loader, schools []school.School) error {

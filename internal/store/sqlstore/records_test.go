@@ -18,3 +18,14 @@ func TestRecordsConformance(t *testing.T) {
 		})
 	}
 }
+
+// The world writer's suite on every backend.
+func TestWorldWriterConformance(t *testing.T) {
+	for _, b := range sqltest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			storetest.RunWorldWriter(t, func(t *testing.T) storetest.Loader {
+				return sqltest.OpenDSN(t, b.DSN(t), nil)
+			})
+		})
+	}
+}

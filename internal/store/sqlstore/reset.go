@@ -66,14 +66,22 @@ var sessionTables = []string{
 // and moves the data version, so a failed import leaves the old world.
 func (s *Store) Reset(ctx context.Context, w *school.World) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		for _, table := range resetTables {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
-				return fmt.Errorf("reset: empty %s: %w", table, err)
-			}
+		if err := wipe(ctx, tx); err != nil {
+			return fmt.Errorf("reset: %w", err)
 		}
 		if err := importWorld(ctx, tx, s.d, w); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}
 		return bumpDataVersion(ctx, tx)
 	})
+}
+
+// wipe empties resetTables.
+func wipe(ctx context.Context, tx *sql.Tx) error {
+	for _, table := range resetTables {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+			return fmt.Errorf("empty %s: %w", table, err)
+		}
+	}
+	return nil
 }

@@ -197,7 +197,8 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string,
 
 // importUse writes back the ticks, read marks and calendar links.
 func importUse(ctx context.Context, tx *sql.Tx, d dialect, data snapshotData) error {
-	l := &loader{ctx: ctx, tx: tx, d: d}
+	l := newLoader(ctx, tx, d)
+	defer l.close()
 	b := l.batch("homework_done", "id", "school_id", "homework_id", "pupil_id", "done")
 	err := each(b, data.Ticks, func(b *batch, x school.HomeworkDone) error {
 		return b.add(int64(x.ID), int64(x.SchoolID), int64(x.HomeworkID), int64(x.PupilID),
@@ -214,9 +215,13 @@ func importUse(ctx context.Context, tx *sql.Tx, d dialect, data snapshotData) er
 		}
 	}
 	b = l.batch("ical_links", "account_id", "school_id", "secret", "created_at")
-	return each(b, data.Links, func(b *batch, x school.ICalLink) error {
+	err = each(b, data.Links, func(b *batch, x school.ICalLink) error {
 		return b.add(int64(x.AccountID), int64(x.SchoolID), x.Secret, millis(x.Created))
 	})
+	if err != nil {
+		return err
+	}
+	return l.flush()
 }
 
 // endOrphanSessions revokes the token families of accounts that are no
