@@ -129,16 +129,20 @@ func (g *schoolGen) id(k kind) school.ID {
 
 // uuid derives a version-4-shaped UUID from the seed and an id, so that it
 // is as stable as the id itself.
-func (g *schoolGen) uuid(id school.ID) string {
-	b := g.secret(id, purposeUUID)
+func (g *schoolGen) uuid(id school.ID) string { return uuidOf(g.opts.Seed, id) }
+
+func uuidOf(seed int64, id school.ID) string {
+	b := secretOf(seed, id, purposeUUID)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// secret is 16 bytes drawn from the seed, an id and a purpose.
-func (g *schoolGen) secret(id school.ID, p purpose) [16]byte {
-	r := rand.NewPCG(uint64(g.opts.Seed)^uint64(p)*0x9e3779b97f4a7c15, uint64(id))
+func (g *schoolGen) secret(id school.ID, p purpose) [16]byte { return secretOf(g.opts.Seed, id, p) }
+
+// secretOf is 16 bytes drawn from the seed, an id and a purpose.
+func secretOf(seed int64, id school.ID, p purpose) [16]byte {
+	r := rand.NewPCG(uint64(seed)^uint64(p)*0x9e3779b97f4a7c15, uint64(id))
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], r.Uint64())
 	binary.BigEndian.PutUint64(b[8:], r.Uint64())

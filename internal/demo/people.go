@@ -91,21 +91,23 @@ func (g *schoolGen) teacherList(r *rand.Rand, family school.Name) {
 		}
 		gender := genders[r.IntN(2)]
 		n := g.used.unique(r, gender, family, manNames, womanNames)
-		id := g.id(kindStaff)
-		st := school.Staff{
-			ID:       id,
-			SchoolID: g.school.ID,
-			UUID:     g.uuid(id),
-			Number:   int64(g.index+1)*10_000 + g.counts[kindStaff],
-			Abbrev:   abbrevFor(r, n, taken),
-			Name:     n,
-			Initials: initials(r, n),
-			Gender:   strings.ToUpper(gender),
-		}
+		st := newStaff(r, n, gender, taken)
+		st.ID = g.id(kindStaff)
+		st.SchoolID, st.UUID = g.school.ID, g.uuid(st.ID)
+		st.Number = int64(g.index+1)*10_000 + g.counts[kindStaff]
 		rooms[sp.room]++
 		g.teachers[i] = &teacher{staff: st, room: roomName(sp.room, rooms[sp.room])}
 		g.w.Staff = append(g.w.Staff, st)
 	}
+}
+
+// newStaff is a staff member of that name and gender, with an afkorting
+// not in taken and initials; id, school, uuid and number are the caller's.
+func newStaff(r *rand.Rand, n school.Name, gender string, taken map[string]bool) school.Staff {
+	st := school.Staff{Name: n, Gender: strings.ToUpper(gender)}
+	st.Abbrev = abbrevFor(r, n, taken)
+	st.Initials = initials(r, n)
+	return st
 }
 
 // teaches reports whether any class of the school takes the subject.
@@ -227,7 +229,6 @@ func (g *schoolGen) pupil(r *rand.Rand, cs classSpec, n school.Name, gender stri
 	number := int64(g.index+2)*100_000 + 3_000 + g.counts[kindPupil]
 	// Born so that the pupil is 11 + level at the start of the year, the
 	// usual age in Dutch secondary school.
-	born := school.Date(g.cur.From.Year()-12-cs.level, time.October, 1)
 	token := g.secret(id, purposePhoto)
 	p := school.Pupil{
 		ID:         id,
@@ -237,15 +238,23 @@ func (g *schoolGen) pupil(r *rand.Rand, cs classSpec, n school.Name, gender stri
 		Number:     number,
 		Name:       n,
 		Email:      fmt.Sprintf("%d@leerling.%s", number, g.spec.domain),
-		BirthDate:  born.AddDate(0, 0, r.IntN(365)),
 		Gender:     gender,
 		PhotoToken: hex.EncodeToString(token[:]),
 	}
+	pupilDetails(r, &p, cs.level, g.cur.From.Year())
+	return p
+}
+
+// pupilDetails draws a pupil's birth date, so that it is 11 + level at
+// the start of the school year from August of yearStart, the usual age in
+// Dutch secondary school, and for half of them a mobile number.
+func pupilDetails(r *rand.Rand, p *school.Pupil, level, yearStart int) {
+	born := school.Date(yearStart-12-level, time.October, 1)
+	p.BirthDate = born.AddDate(0, 0, r.IntN(365))
 	// Numbers under 06-1 are not handed out, so no real phone rings.
 	if r.IntN(2) == 0 {
 		p.Mobile = fmt.Sprintf("06-0%07d", r.IntN(10_000_000))
 	}
-	return p
 }
 
 // groups makes each class's stamgroep and one lesson group per subject,

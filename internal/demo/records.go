@@ -120,22 +120,30 @@ func (g *schoolGen) homework(r *rand.Rand) {
 				GroupID: lg.ID, Name: fmt.Sprintf("%s %s", subject.Name, lg.Name)}
 			guide.UUID = g.uuid(guide.ID)
 			g.w.StudyGuides = append(g.w.StudyGuides, guide)
-			order := 0
-			add := func(h school.Homework) {
-				order++
-				h.ID, h.ItemID = g.recordID(kindHomework), g.recordID(kindHomeworkItem)
-				h.SchoolID, h.GuideID, h.GroupID, h.YearID = g.school.ID, guide.ID, lg.ID, g.cur.ID
-				h.Order = order
-				h.Created = school.DateOf(h.Due).AddDate(0, 0, -7).Add(16 * time.Hour)
-				if h.ISOYear == 0 {
-					h.ISOYear, h.WeekFrom = h.Due.ISOWeek()
-					h.WeekTo = h.WeekFrom
-				}
-				g.w.Homework = append(g.w.Homework, h)
-			}
+			add := guideAdder(guide, g.cur.ID, g.recordID, &g.w.Homework)
 			lessonHomework(r, byGroup[lg.ID], add)
 			weekTasks(g.cur, subject.Abbrev, add)
 		}
+	}
+}
+
+// guideAdder returns an add for lessonHomework and weekTasks: it numbers
+// the guide's items in the order added, fills in what they share and
+// appends them to out.
+func guideAdder(guide school.StudyGuide, yearID school.ID, id func(kind) school.ID,
+	out *[]school.Homework) func(school.Homework) {
+	order := 0
+	return func(h school.Homework) {
+		order++
+		h.ID, h.ItemID = id(kindHomework), id(kindHomeworkItem)
+		h.SchoolID, h.GuideID, h.GroupID, h.YearID = guide.SchoolID, guide.ID, guide.GroupID, yearID
+		h.Order = order
+		h.Created = school.DateOf(h.Due).AddDate(0, 0, -7).Add(16 * time.Hour)
+		if h.ISOYear == 0 {
+			h.ISOYear, h.WeekFrom = h.Due.ISOWeek()
+			h.WeekTo = h.WeekFrom
+		}
+		*out = append(*out, h)
 	}
 }
 
@@ -308,10 +316,10 @@ func (g *schoolGen) admin() error {
 	}
 	gender := genders[r.IntN(2)]
 	n := g.adultName(r, gender)
-	id := g.id(kindStaff)
-	st := school.Staff{ID: id, SchoolID: g.school.ID, UUID: g.uuid(id),
-		Number: int64(g.index+1)*10_000 + g.counts[kindStaff], Abbrev: abbrevFor(r, n, taken),
-		Name: n, Initials: initials(r, n), Gender: strings.ToUpper(gender)}
+	st := newStaff(r, n, gender, taken)
+	st.ID = g.id(kindStaff)
+	st.SchoolID, st.UUID = g.school.ID, g.uuid(st.ID)
+	st.Number = int64(g.index+1)*10_000 + g.counts[kindStaff]
 	g.w.Staff = append(g.w.Staff, st)
 
 	a := accountMaker{g: g, r: r, taken: map[string]bool{}}
