@@ -204,7 +204,7 @@ func accounts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // printAccounts shows a short table of demo accounts at start.
 func printAccounts(ctx context.Context, st school.Store, w io.Writer, publicURL string) error {
-	list, err := admin.ListAccounts(ctx, st)
+	list, err := admin.FirstAccounts(ctx, st, 3)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,20 @@ type Account struct {
 // ListAccounts lists every account with the pupils it may read, as
 // `opensom accounts --json` does.
 func ListAccounts(ctx context.Context, st school.Store) ([]Account, error) {
+	return listAccounts(ctx, st, 0)
+}
+
+// FirstAccounts lists the first perSchool accounts with a demo password of
+// each school, as ListAccounts does: what `opensom serve` shows at start.
+// Only those are resolved, so a seeded world of thousands of accounts
+// starts as fast as the demo world.
+func FirstAccounts(ctx context.Context, st school.Store, perSchool int) ([]Account, error) {
+	return listAccounts(ctx, st, perSchool)
+}
+
+// listAccounts lists the accounts, at most perSchool with a demo password
+// of each school when perSchool > 0.
+func listAccounts(ctx context.Context, st school.Store, perSchool int) ([]Account, error) {
 	accs, err := st.Accounts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load accounts: %w", err)
@@ -35,7 +49,14 @@ func ListAccounts(ctx context.Context, st school.Store) ([]Account, error) {
 		byID[s.ID] = s
 	}
 	out := make([]Account, 0, len(accs))
+	shown := map[school.ID]int{}
 	for _, a := range accs {
+		if perSchool > 0 {
+			if a.DemoPassword == "" || shown[a.SchoolID] == perSchool {
+				continue
+			}
+			shown[a.SchoolID]++
+		}
 		s := byID[a.SchoolID]
 		d := Account{TenantUUID: s.UUID, School: s.Name, Username: a.Username, Role: a.Role}
 		if a.DemoPassword != "" {
