@@ -33,6 +33,7 @@ Usage:
   opensom serve    [flags]   run the server (fills an empty database with the demo world,
                              or with the world file of --world)
   opensom accounts [flags]   print the accounts and their sandbox passwords (--json for JSON)
+  opensom seed     [flags]   generate a world of any size into an empty database
   opensom migrate  [flags]   bring the database's schema up to date, then exit
 
 Run "opensom <command> -h" for the flags of a command.
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return accounts(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrateDB(ctx, args[1:], stderr)
+	case "seed":
+		return seedDB(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
