@@ -19,6 +19,7 @@ import (
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/school"
 	"github.com/opensom/opensom/internal/server"
+	"github.com/opensom/opensom/internal/store/sqlstore"
 	"github.com/opensom/opensom/internal/store/sqlstore/sqltest"
 )
 
@@ -73,15 +74,31 @@ type env struct {
 // configuration first.
 func start(t testing.TB, w *school.World, now time.Time, tune ...func(*config.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	// Server errors show in the test's output; client mistakes stay quiet.
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// SQLite in memory, or a database of its own on the PostgreSQL server
-	// of OPENSOM_TEST_POSTGRES (see sqltest): CI runs this suite on both.
-	st := sqltest.Open(t, log)
-	if err := st.Import(ctx, w); err != nil {
+	st := openStore(t)
+	if err := st.Import(context.Background(), w); err != nil {
 		t.Fatalf("import: %v", err)
 	}
+	return startOn(t, st, now, tune...)
+}
+
+// testLog shows server errors in the test's output; client mistakes stay
+// quiet.
+func testLog(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// openStore opens a new, empty store: SQLite in memory, or a database of
+// its own on the PostgreSQL server of OPENSOM_TEST_POSTGRES (see
+// sqltest). CI runs this suite on both.
+func openStore(t testing.TB) *sqlstore.Store {
+	return sqltest.Open(t, testLog(t))
+}
+
+// startOn runs opensom on a store the test has filled.
+func startOn(t testing.TB, st school.Store, now time.Time, tune ...func(*config.Config)) *env {
+	t.Helper()
+	ctx := context.Background()
+	log := testLog(t)
 	clk := &clock{t: now}
 	cfg := config.Default()
 	srv := httptest.NewUnstartedServer(nil)
