@@ -53,6 +53,11 @@ func parseSeed(args []string, stderr io.Writer,
 // seedDB generates a world into a database: the generator hands out parts
 // on one goroutine, the writer writes them on another, and each school is
 // committed once it is whole.
+//
+// TODO: a seed that fails or is interrupted keeps the schools it
+// committed (and, with --replace, has wiped the old world): the database
+// then holds part of a world until it is seeded again with --replace. One
+// transaction for the whole world would hold a WAL as big as the database.
 func seedDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, opts, err := parseSeed(args, stderr, time.Now)
 	if err != nil {

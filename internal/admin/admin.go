@@ -375,6 +375,12 @@ func clockState(mode, at, offset *string) (clock.State, *fieldError) {
 	return st, nil
 }
 
+// reset wipes the school data and imports the world that Options.World
+// makes again: the world file's, or the demo world of the server's seed.
+//
+// TODO: on a database filled by `opensom seed` this brings back the demo
+// world, not the seeded one, whose options are not stored; reseed with
+// `opensom seed --replace` instead.
 func (a *Admin) reset(w http.ResponseWriter, r *http.Request) {
 	next, err := a.world()
 	var bad *world.Errors

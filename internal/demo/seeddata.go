@@ -109,6 +109,11 @@ func (l lessonLoad) hours(a bool) int {
 
 // tracks are mavo (vmbo-t), havo and vwo, with the usual subjects and
 // hours of each year; a half hour alternates between A and B weeks.
+//
+// TODO: a whole class takes one subject set: upper years alternate two
+// profiles by class rather than letting each pupil choose subjects, so
+// there are no lesson groups mixing pupils of several classes, as real
+// upper years have.
 var tracks = []*track{
 	{name: "mavo", short: "m", profiles: loads([][]string{
 		{"netl 4, entl 3, fatl 2, wi 4, biol 2, ak 2, gs 2, mu 2, te 2, lo 3"},

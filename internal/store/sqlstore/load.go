@@ -72,6 +72,9 @@ func (w *worldWriter) clear(ctx context.Context, replace bool) error {
 // of 10,000 pupils, against their homework's dead rows). TRUNCATE is not
 // MVCC-safe, so a server reading meanwhile may see empty tables before the
 // new world commits; seed while no server runs.
+//
+// TODO: SQLite deletes row by row, about 9 s for a world of 10,000 pupils,
+// and the file keeps its size (the free pages are reused by the new world).
 func (w *worldWriter) wipe(ctx context.Context) error {
 	if !w.s.d.truncate {
 		return wipe(ctx, w.tx)
@@ -111,6 +114,11 @@ func (w *worldWriter) begin(ctx context.Context) error {
 
 // copyRows sends rows with COPY on the connection of the open
 // transaction, so that they are part of it.
+//
+// TODO: PostgreSQL still checks every row's foreign keys as it arrives:
+// about 33,000 rows a second here, so 10,000 pupils take a minute and
+// 100,000 about ten. Constraints deferred to the commit, or dropped and
+// added back around a seed, would take most of that away.
 func (w *worldWriter) copyRows(ctx context.Context, table string, cols []string,
 	rows [][]any) error {
 	return w.conn.Raw(func(dc any) error {
