@@ -83,6 +83,12 @@ func sqliteConflict(err error) bool {
 	return false
 }
 
+// sqliteBusy reports SQLITE_BUSY, in any of its extended forms.
+func sqliteBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 // pgUniqueViolation is SQLSTATE unique_violation, which a primary key
 // violation is too.
 const pgUniqueViolation = "23505"

@@ -72,11 +72,30 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if err := open(ctx, dsn); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.write, s.d, log); err != nil {
+	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", s.d.name, err)
 	}
 	return s, nil
+}
+
+// migrate runs the migrations. A SQLite file that other processes open at
+// the same moment can answer SQLITE_BUSY to the first BEGIN at once,
+// without waiting out busy_timeout (while one of them turns the file to
+// WAL); the migrations are safe to run again, so they are, for a while.
+func (s *Store) migrate(ctx context.Context) error {
+	const tries, pause = 50, 100 * time.Millisecond
+	for try := 1; ; try++ {
+		err := migrate(ctx, s.write, s.d, s.log)
+		if err == nil || !sqliteBusy(err) || try == tries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
 }
 
 // The PostgreSQL pool. Each node holds at most pgMaxConns connections, so
