@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/opensom/opensom/internal/admin"
 	"github.com/opensom/opensom/internal/config"
 	"github.com/opensom/opensom/internal/demo"
 	"github.com/opensom/opensom/internal/school"
@@ -97,6 +98,14 @@ func seedDB(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// SeedSource is the world Source a seed records: the command that makes
+// the same world again.
+func SeedSource(o demo.SeedOptions) string {
+	return fmt.Sprintf("%s--seed %d --schools %d --pupils %d --years %d --now %s",
+		admin.SeedSourcePrefix, o.Seed, o.Schools, o.Pupils, o.Years,
+		o.Now.Format(time.DateOnly))
+}
+
 // pump runs the generator and the writer side by side and returns the
 // rows written. A few parts wait between them, so that memory stays flat
 // when one is faster than the other.
@@ -116,7 +125,13 @@ func pump(ctx context.Context, opts demo.SeedOptions, w school.WorldWriter,
 		})
 	})
 	g.Go(func() error {
+		first := true
 		for p := range parts {
+			if first {
+				// The store keeps what made its world, so that an admin
+				// reset can tell a seeded world from the demo world.
+				p.World.Source, first = SeedSource(opts), false
+			}
 			if err := w.Write(gctx, p.World); err != nil {
 				return err
 			}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/opensom/opensom/internal/store/sqlstore"
 )
 
 // seedArgs seed a small world: two schools with a history year, on a fixed
@@ -283,5 +285,24 @@ func TestProgressBar(t *testing.T) {
 	p.finish()
 	if out.Len() != 0 {
 		t.Errorf("none wrote %q", out.String())
+	}
+}
+
+// The seeded database records the command that made it, so that an admin
+// reset can refuse to put the demo world in its place.
+func TestSeedRecordsItsSource(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "seeded.db")
+	if out, err := runSeed(t, seedArgs(db, "--seed", "11")); err != nil {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	st, err := sqlstore.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	src, err := st.WorldSource(context.Background())
+	want := "opensom seed --seed 11 --schools 2 --pupils 40 --years 2 --now 2026-11-18"
+	if err != nil || src != want {
+		t.Fatalf("WorldSource = %q, %v; want %q", src, err, want)
 	}
 }

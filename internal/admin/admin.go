@@ -378,10 +378,30 @@ func clockState(mode, at, offset *string) (clock.State, *fieldError) {
 // reset wipes the school data and imports the world that Options.World
 // makes again: the world file's, or the demo world of the server's seed.
 //
-// TODO: on a database filled by `opensom seed` this brings back the demo
-// world, not the seeded one, whose options are not stored; reseed with
-// `opensom seed --replace` instead.
+// SeedSourcePrefix starts the world Source of a database that `opensom
+// seed` filled; the rest is that command's flags.
+const SeedSourcePrefix = "opensom seed "
+
+// reset refuses a database that `opensom seed` filled: the server cannot
+// make that world again, and replacing it with the demo world would lose
+// it without a word.
+//
+// TODO: a reset of a seeded world would need the generator streamed into
+// the store under the server (minutes for 100,000 pupils); until then the
+// answer names the command that makes it again.
 func (a *Admin) reset(w http.ResponseWriter, r *http.Request) {
+	src, err := a.store.WorldSource(r.Context())
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	if strings.HasPrefix(src, SeedSourcePrefix) {
+		writeJSON(w, http.StatusConflict, errorBody{Error: "this database was filled by `" +
+			src + "`; the server cannot reset it: stop it and run that command with " +
+			"--replace and the same --db, or save a snapshot of a small world and restore it"})
+		return
+	}
+
 	next, err := a.world()
 	var bad *world.Errors
 	if errors.As(err, &bad) {

@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -438,5 +439,36 @@ func TestBadInputWords(t *testing.T) {
 				t.Fatalf("%d %s, want 400 saying %q", resp.StatusCode, b, tc.want)
 			}
 		})
+	}
+}
+
+// A database that `opensom seed` filled is not reset to the demo world:
+// the answer is a 409 naming the command that makes it again, and nothing
+// changes.
+func TestResetRefusesSeededWorld(t *testing.T) {
+	ctx := context.Background()
+	st := sqltest.Open(t, nil)
+	w := editWorld()
+	w.Source = admin.SeedSourcePrefix + "--seed 7 --schools 1 --pupils 3 --years 1 --now 2025-03-10"
+	if err := st.Import(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	version, err := st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := false
+	rg := newRig(t, func(o *admin.Options) {
+		o.Store = st
+		o.World = func() (*school.World, error) { made = true; return editWorld(), nil }
+	})
+	resp, b := rg.admin(t, "POST", "/_opensom/reset", "")
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(b), w.Source) {
+		t.Fatalf("reset of a seeded world: %d %s, want 409 naming %q", resp.StatusCode, b,
+			w.Source)
+	}
+	if after, err := st.DataVersion(ctx); err != nil || after != version || made {
+		t.Fatalf("the refused reset made a world (%v) or moved the data (%d to %d, %v)",
+			made, version, after, err)
 	}
 }

@@ -16,7 +16,8 @@ var ErrNotEmpty = errors.New("database already holds a school")
 // writes whole worlds.
 type WorldWriter interface {
 	// Write adds the rows of part in the open transaction, beginning one
-	// when none is open. Rows may refer to rows of earlier parts of the
+	// when none is open; a part's Source, when set, is recorded as the
+	// world's (WorldSource). Rows may refer to rows of earlier parts of the
 	// same writer, never to rows of later ones. A taken id or unique key
 	// is ErrConflict; the open transaction is then lost.
 	Write(ctx context.Context, part *World) error

@@ -142,7 +142,11 @@ func (w *worldWriter) Write(ctx context.Context, part *school.World) error {
 		}
 	}
 	w.l.ctx = ctx
-	if err := w.l.load(part); err != nil {
+	err := w.l.load(part)
+	if err == nil && part.Source != "" {
+		err = setWorldSource(ctx, w.tx, w.s.d, part.Source)
+	}
+	if err != nil {
 		w.l.close()
 		return w.fail(errors.Join(err, w.rollback()))
 	}
