@@ -23,22 +23,10 @@ go build -o "$work/opensom-load" ./cmd/opensom-load
 [ "$db" = sqlite ] && db="$work/bench.db"
 
 start=$(date +%s)
-# The log exists before the server starts, so a read of it never races
-# the shell that creates it.
-: >"$work/log"
+. scripts/serve.sh
 # All load comes from 127.0.0.1: the per-address limit would answer 429.
-"$work/opensom" serve --db "$db" --scale "$scale" --addr 127.0.0.1:0 --log-format json \
-	--rate-limit 1000000 --rate-burst 1000000 --answer-cache "$cache" \
-	>"$work/out" 2>"$work/log" &
-pid=$!
-addr=
-for _ in $(seq 3000); do
-	addr=$(sed -n 's/.*"msg":"listening","addr":"\([^"]*\)".*/\1/p' "$work/log")
-	[ -n "$addr" ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-[ -n "$addr" ] || { tail "$work/log"; echo "loadbench: server did not start"; exit 1; }
+start_server "$work/log" --db "$db" --scale "$scale" --rate-limit 1000000 \
+	--rate-burst 1000000 --answer-cache "$cache"
 echo "== scale $scale, db ${2:-sqlite}: server ready in $(( $(date +%s) - start ))s"
 grep -o '"msg":"filled[^}]*' "$work/log" || true
 

@@ -46,17 +46,8 @@ fi
 
 echo "== serve the seeded database"
 start=$(date +%s%N)
-"$work/opensom" serve --db "$db" --addr 127.0.0.1:0 --log-format json \
-	>"$work/serve.out" 2>"$work/serve.log" &
-pid=$!
-addr=
-for _ in $(seq 3000); do
-	addr=$(sed -n 's/.*"msg":"listening","addr":"\([^"]*\)".*/\1/p' "$work/serve.log")
-	[ -n "$addr" ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-[ -n "$addr" ] || { tail "$work/serve.log"; echo "seedbench: server did not start"; exit 1; }
+. scripts/serve.sh
+start_server "$work/serve.log" --db "$db"
 echo "ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
 start=$(date +%s%N)

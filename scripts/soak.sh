@@ -24,21 +24,9 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/opensom" ./cmd/opensom
 go build -o "$work/opensom-load" ./cmd/opensom-load
 
-# The log exists before the server starts, so a read of it never races
-# the shell that creates it.
-: >"$work/log"
+. scripts/serve.sh
 # All load comes from 127.0.0.1: the per-address limit would answer 429.
-"$work/opensom" serve --db "$work/soak.db" --addr 127.0.0.1:0 --log-format json \
-	--rate-limit 1000000 --rate-burst 1000000 \
-	>"$work/out" 2>"$work/log" &
-pid=$!
-addr=
-for _ in $(seq 300); do
-	addr=$(sed -n 's/.*"msg":"listening","addr":"\([^"]*\)".*/\1/p' "$work/log")
-	[ -n "$addr" ] && break
-	sleep 0.1
-done
-[ -n "$addr" ] || { cat "$work/log"; echo "soak: server did not start"; exit 1; }
+start_server "$work/log" --db "$work/soak.db" --rate-limit 1000000 --rate-burst 1000000
 curl -fsS "http://$addr/readyz" >/dev/null || { echo "soak: server not ready"; exit 1; }
 
 # Warm up first, unmeasured but still checked for 5xx: the answer cache
